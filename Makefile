@@ -1,0 +1,54 @@
+# Backing Lancashire: `make run` serves the site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test test-fast lint format migrate static clean
+
+# Reinstall only when pyproject.toml changes, so a second run is quick.
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --editable ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# A development .env: debug on and a generated secret key. Never used in production.
+.env:
+	@printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' \
+		"$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote a development .env (debug on, a new secret key)."
+
+migrate: $(STAMP) .env
+	$(PY) manage.py migrate --noinput
+
+static: $(STAMP) .env
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: migrate
+	@echo
+	@echo "  Backing Lancashire is at http://127.0.0.1:$(PORT)/"
+	@echo "  Emails are printed here, in this console."
+	@echo "  Make an admin user (in another shell): $(PY) manage.py createsuperuser"
+	@echo "  then sign in at http://127.0.0.1:$(PORT)/admin/"
+	@echo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: static
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser tests: a quick loop while working.
+test-fast: static
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -1,0 +1,59 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class SpendFigure(models.Model):
+    """A headline spend figure, shown on the home page and charted on /spend/."""
+
+    headline = models.CharField(
+        max_length=250,
+        help_text="The figure as a sentence, shown on the home page and in the table.",
+    )
+    label = models.CharField(
+        max_length=40,
+        help_text="A short name for the bar on the chart (at most 40 characters, "
+        "so it fits on a phone).",
+    )
+    amount = models.DecimalField(
+        "amount (£)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="In pounds, e.g. 36000000 for £36m. Drawn to scale on the chart.",
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    is_published = models.BooleanField("published", default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class Testimonial(models.Model):
+    """A supporter's quote, shown on the home page."""
+
+    quote = models.TextField(max_length=1000, help_text="Shown in quotation marks.")
+    attribution = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who said it, if they have agreed to be named. Leave blank to show none.",
+    )
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    is_published = models.BooleanField("published", default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.quote[:60]

@@ -1,0 +1,55 @@
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from campaign.content import HASHTAG
+
+register = template.Library()
+
+NAVIGATION = [
+    ("campaign:home", "Home"),
+    ("campaign:about", "About"),
+    ("campaign:social_value", "Social value"),
+    ("campaign:spend", "Spend"),
+    ("campaign:get_involved", "Get involved"),
+]
+
+
+@register.inclusion_tag("includes/nav.html", takes_context=True)
+def site_nav(context):
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else None
+    return {"links": [(name, label, name == current) for name, label in NAVIGATION]}
+
+
+@register.filter
+def pounds_short(amount):
+    """£36m, £6.3m, £250k: how the campaign writes its figures."""
+    amount = Decimal(amount)
+    for size, suffix in ((10**9, "bn"), (10**6, "m"), (10**3, "k")):
+        if amount >= size:
+            scaled = (amount / size).quantize(Decimal("0.1"), ROUND_HALF_UP)
+            return f"£{scaled.normalize():f}{suffix}"
+    return f"£{amount.quantize(Decimal('1')):f}"
+
+
+@register.filter
+def pounds(amount):
+    """£36,000,000 in full, with pence only when there are some."""
+    amount = Decimal(amount)
+    if amount == amount.to_integral_value():
+        return f"£{intcomma(int(amount))}"
+    return f"£{intcomma(f'{amount:.2f}')}"
+
+
+@register.simple_tag(takes_context=True)
+def share_url(context, text):
+    """A plain post-to-X link with the campaign hashtag: no third-party script on our pages."""
+    request = context.get("request")
+    page = settings.SITE_URL + (request.path if request else "/")
+    query = urlencode({"text": text, "hashtags": HASHTAG.lstrip("#"), "url": page})
+    return f"https://twitter.com/intent/tweet?{query}"

@@ -1,0 +1,83 @@
+import logging
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from backing_lancashire.spreadsheet import csv_response
+from campaign.charts import bar_chart
+from campaign.content import THEMES, pledge_text
+from campaign.models import SpendFigure, Testimonial
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(
+        request,
+        "campaign/home.html",
+        {
+            "title": "The pledge for local spending, jobs and the environment",
+            "description": "Organisations across Lancashire pledge to spend locally, pay the "
+            "real Living Wage, create jobs and protect the environment.",
+            "pledge": pledge_text(),
+            "figures": SpendFigure.objects.published(),
+            "testimonials": Testimonial.objects.published(),
+            "themes": THEMES,
+        },
+    )
+
+
+def social_value(request):
+    return render(
+        request,
+        "campaign/social_value.html",
+        {
+            "title": "Social value: the five themes",
+            "description": "The five social value themes that Backing Lancashire signatories "
+            "commit to, and what each means for an organisation.",
+            "themes": THEMES,
+        },
+    )
+
+
+def spend(request):
+    figures = list(SpendFigure.objects.published())
+    return render(
+        request,
+        "campaign/spend.html",
+        {
+            "title": "Spend statistics",
+            "description": "How much Lancashire Constabulary spends within Lancashire: "
+            "a chart, a table and a CSV download.",
+            "figures": figures,
+            "chart": bar_chart(figures),
+        },
+    )
+
+
+def spend_csv(request):
+    rows = (
+        (figure.label, figure.amount, figure.headline) for figure in SpendFigure.objects.published()
+    )
+    return csv_response(
+        "backing-lancashire-spend.csv", ["figure", "amount_gbp", "description"], rows
+    )
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        log.exception("Health check: the database did not answer")
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    # Usually a form left open too long: offer the same page again, freshly loaded.
+    # CSRF is only checked on resolved views, so the path is always one of ours.
+    return render(request, "403_csrf.html", {"retry_url": request.path}, status=403)

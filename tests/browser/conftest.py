@@ -1,0 +1,84 @@
+import importlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.apps import apps as django_apps
+
+from campaign.models import SpendFigure
+
+# Playwright runs an event loop in the main thread; Django's ORM calls from the
+# test body and from live_server set-up are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
+INSTALL_HINT = (
+    "Chromium is not installed: run `sudo apt-get install -y chromium` to run the browser tests."
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    browser_items = [item for item in items if here in Path(item.fspath).parents]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if not browser_items or shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {INSTALL_HINT}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=INSTALL_HINT))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def _unhashed_static(settings):
+    # live_server serves static files through the finders, which never see hashed
+    # names: with the manifest storage every stylesheet would 404 in the browser.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def site(live_server):
+    """The live site, with the brief's content as the data migration loads it.
+
+    Each browser test ends by emptying the database. Django's serialized rollback
+    cannot put the content back here: once Playwright runs, the test sees a new
+    connection object, which lacks the saved copy. So load it again directly.
+    """
+    if not SpendFigure.objects.exists():
+        brief = importlib.import_module("campaign.migrations.0002_load_brief_content")
+        brief.load(django_apps, None)
+    return live_server.url
+
+
+@pytest.fixture
+def console_errors(page):
+    """Errors the browser reports, such as a resource blocked by the CSP."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

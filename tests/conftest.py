@@ -1,0 +1,52 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static():
+    # Pages name hashed static files, which exist only after collectstatic
+    # (`make test` runs it; this covers a bare `pytest`).
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k8#Jq2!vW9zP4rT7yU1oE6aS3dF5gH0jK2lZ8xC4vB6nM1qW3eR5tY7uI9oP",
+    "DJANGO_ALLOWED_HOSTS": "backinglancashire.example",
+    "SITE_URL": "https://backinglancashire.example",
+}
+
+
+@pytest.fixture
+def run_django():
+    """Run Python in a fresh process with the project's settings and the given environment.
+
+    For what must be seen from outside the test process: start-up failures,
+    `check --deploy` under production variables, a database that is not there.
+    """
+
+    def run(code, env):
+        full_env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},
+            "DJANGO_SETTINGS_MODULE": "backing_lancashire.settings",
+            **env,
+        }
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run

@@ -1,0 +1,77 @@
+import pytest
+
+from campaign.models import SpendFigure, Testimonial
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-long-1")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "url, columns",
+    [
+        ("/admin/campaign/spendfigure/", ["Label", "Amount (£)", "Headline", "Order", "Published"]),
+        ("/admin/campaign/testimonial/", ["Testimonial", "Attribution", "Order", "Published"]),
+    ],
+)
+def test_admin_lists_show_their_columns_and_filter(staff_client, url, columns):
+    html = staff_client.get(url).content.decode()
+    for column in columns:
+        assert f">{column}</a>" in html or f">{column}</span>" in html, column
+    assert 'id="changelist-filter"' in html
+    assert 'id="searchbar"' in html
+
+
+def test_staff_add_a_spend_figure_and_it_appears(staff_client, client):
+    response = staff_client.post(
+        "/admin/campaign/spendfigure/add/",
+        {
+            "headline": "£1m spent with Lancashire charities in 2025/26",
+            "label": "Charities, 2025/26",
+            "amount": "1000000",
+            "order": "3",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/spend/").content.decode()
+    assert "Charities, 2025/26" in html
+    assert "£1,000,000" in html
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("amount", "-5", "Ensure this value is greater than or equal to 0."),
+        ("amount", "lots", "Enter a number."),
+        ("label", "x" * 41, "Ensure this value has at most 40 characters (it has 41)."),
+        ("headline", "", "This field is required."),
+    ],
+)
+def test_admin_refuses_a_bad_spend_figure(staff_client, field, value, message):
+    data = {"headline": "A figure", "label": "A label", "amount": "10", "order": "0"}
+    data[field] = value
+    response = staff_client.post("/admin/campaign/spendfigure/add/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert SpendFigure.objects.count() == 2
+
+
+def test_staff_attribute_a_quote(staff_client, client):
+    quote = Testimonial.objects.get(order=1)
+    response = staff_client.post(
+        f"/admin/campaign/testimonial/{quote.pk}/change/",
+        {
+            "quote": quote.quote,
+            "attribution": "Owner, a Chorley bakery",
+            "order": "1",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert "<figcaption>Owner, a Chorley bakery</figcaption>" in client.get("/").content.decode()

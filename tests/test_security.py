@@ -1,0 +1,131 @@
+import pytest
+from django.templatetags.static import static
+
+from tests.conftest import PRODUCTION_ENV
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    "/",
+    "/about/",
+    "/social-value/",
+    "/spend/",
+    "/spend/figures.csv",
+    "/get-involved/",
+    "/privacy/",
+    "/accessibility/",
+    "/no-such-page/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_every_response_carries_the_security_headers(client, url):
+    response = client.get(url, secure=True)
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_pages_load_nothing_from_other_sites(client):
+    html = client.get("/").content.decode()
+    for tag in ("<script", 'src="http', 'href="//', "style="):
+        assert tag not in html
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_ever(client):
+    url = static("css/site.css")
+    assert url != "/static/css/site.css", "names must be hashed"
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=315360000" in response["Cache-Control"]
+    response.close()
+
+
+def test_bootstrap_is_served_by_the_site_itself(client):
+    url = static("bootstrap/bootstrap.min.css")
+    assert url in client.get("/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"Bootstrap  v5.3" in b"".join(response.streaming_content)[:200]
+    response.close()
+
+
+def test_check_deploy_is_clean_with_production_settings(run_django):
+    result = run_django(
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('check', '--deploy', fail_level='WARNING')\n",
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_use_secure_cookies(run_django):
+    result = run_django(
+        "import django; django.setup()\n"
+        "from django.conf import settings as s\n"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT)\n",
+        PRODUCTION_ENV,
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"]
+
+
+def test_start_up_refuses_a_missing_secret_key_in_one_line(run_django):
+    result = run_django(
+        "import django; django.setup()",
+        {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": ""},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is 0 "
+        "(run `make run` for a dev .env)."
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("DJANGO_DEBUG", "maybe", "DJANGO_DEBUG must be 1 or 0, not 'maybe'."),
+        ("EMAIL_PORT", "twenty-five", "EMAIL_PORT must be a whole number, not 'twenty-five'."),
+    ],
+)
+def test_start_up_refuses_a_malformed_variable_in_one_line(run_django, name, value, message):
+    env = {**PRODUCTION_ENV, "EMAIL_HOST": "127.0.0.1", name: value}
+    result = run_django("import django; django.setup()", env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"Configuration error: {message}"]
+
+
+def setting(run_django, expression, env):
+    code = f"import django; django.setup()\nfrom django.conf import settings\nprint({expression})"
+    return run_django(code, env).stdout.strip()
+
+
+def test_email_host_switches_to_smtp_in_any_mode(run_django):
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    for debug in ("0", "1"):
+        env = {**PRODUCTION_ENV, "DJANGO_DEBUG": debug, "EMAIL_HOST": "mail.example"}
+        assert setting(run_django, "settings.EMAIL_BACKEND", env) == smtp
+    console = "django.core.mail.backends.console.EmailBackend"
+    assert setting(run_django, "settings.EMAIL_BACKEND", PRODUCTION_ENV) == console
+
+
+def test_redis_url_switches_the_cache_to_redis(run_django):
+    backend = "settings.CACHES['default']['BACKEND']"
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert setting(run_django, backend, env) == "django.core.cache.backends.redis.RedisCache"
+    local = "django.core.cache.backends.locmem.LocMemCache"
+    assert setting(run_django, backend, PRODUCTION_ENV) == local
