@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format migrate static clean
+.PHONY: run test test-fast lint format migrate static check-migrations clean
 
 # Reinstall only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
@@ -45,6 +45,10 @@ test-fast: static
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Fails when a model change has no migration.
+check-migrations: $(STAMP) .env
+	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
