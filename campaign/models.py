@@ -54,6 +54,7 @@ class Testimonial(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = "supporter quote"
 
     def __str__(self):
         return self.quote[:60]
