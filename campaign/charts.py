@@ -1,14 +1,18 @@
 """A horizontal bar chart drawn as SVG on the server, so it needs no JavaScript.
 
 Bars are sized in percentages of the chart's width and the text in pixels, so
-the labels stay readable from a 320px phone to a desktop.
+the labels stay readable from a 320px phone to a desktop. SVG text does not
+wrap, so long labels are broken into lines here.
 """
 
+import textwrap
 from dataclasses import dataclass
 
-ROW_HEIGHT = 64
-BAR_OFFSET = 24
+LINE_HEIGHT = 18
+LABEL_WIDTH = 26  # characters of bold 14px text that fit a 320px phone
+BAR_GAP = 6
 BAR_HEIGHT = 28
+ROW_GAP = 16
 # Past this share of the width the value is written inside the bar, not after it.
 INSIDE_FROM = 70
 
@@ -16,7 +20,7 @@ INSIDE_FROM = 70
 @dataclass(frozen=True)
 class Bar:
     item: object
-    label_y: int
+    label_lines: list[tuple[str, int]]
     bar_y: int
     value_y: int
     width: float
@@ -29,22 +33,26 @@ class BarChart:
     height: int
 
 
-def bar_chart(items, value=lambda item: item.amount) -> BarChart:
+def bar_chart(items, label=lambda item: item.label, value=lambda item: item.amount):
     items = list(items)
     top = max((value(item) for item in items), default=0)
     bars = []
-    for index, item in enumerate(items):
-        y = index * ROW_HEIGHT
+    y = 0
+    for item in items:
+        lines = textwrap.wrap(label(item), LABEL_WIDTH) or [""]
+        label_lines = [(text, y + LINE_HEIGHT * (n + 1) - 4) for n, text in enumerate(lines)]
+        bar_y = y + LINE_HEIGHT * len(lines) + BAR_GAP
         # A zero figure still gets a sliver, so that its row does not look missing.
         width = max(float(value(item) / top * 100), 0.5) if top else 0.5
         bars.append(
             Bar(
                 item=item,
-                label_y=y + 16,
-                bar_y=y + BAR_OFFSET,
-                value_y=y + BAR_OFFSET + 19,
+                label_lines=label_lines,
+                bar_y=bar_y,
+                value_y=bar_y + 19,
                 width=round(width, 2),
                 value_inside=width >= INSIDE_FROM,
             )
         )
-    return BarChart(bars=bars, height=len(items) * ROW_HEIGHT + 4)
+        y = bar_y + BAR_HEIGHT + ROW_GAP
+    return BarChart(bars=bars, height=max(y - ROW_GAP + 4, 0))

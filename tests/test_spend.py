@@ -61,7 +61,7 @@ def test_spend_page_copes_with_twenty_figures(client):
         SpendFigure.objects.create(label=f"Figure {n}", amount=n * 1_000_000, headline=f"H{n}")
     html = client.get("/spend/").content.decode()
     assert len(re.findall(r'<rect class="spend-chart__bar"', html)) == 20
-    assert 'height="1284"' in html
+    assert 'height="1348"' in html
     assert html.count("<tr>") == 21
 
 
@@ -73,12 +73,19 @@ def test_spend_page_without_figures_says_so(client):
 
 
 def test_bars_are_to_scale_and_values_fit():
-    items = [SpendFigure(amount=Decimal(a)) for a in ("200", "150", "0", "10")]
+    items = [SpendFigure(label="A", amount=Decimal(a)) for a in ("200", "150", "0", "10")]
     chart = bar_chart(items)
     assert [bar.width for bar in chart.bars] == [100.0, 75.0, 0.5, 5.0]
     assert [bar.value_inside for bar in chart.bars] == [True, True, False, False]
-    assert [bar.bar_y for bar in chart.bars] == [24, 88, 152, 216]
-    assert chart.height == 4 * 64 + 4
+    assert [bar.bar_y for bar in chart.bars] == [24, 92, 160, 228]
+    assert chart.height == 228 + 28 + 4
+
+
+def test_long_labels_wrap_onto_lines_that_fit_a_phone():
+    item = SpendFigure(label="Contract spend with Lancashire firms 2025", amount=1)
+    (bar,) = bar_chart([item]).bars
+    assert bar.label_lines == [("Contract spend with", 14), ("Lancashire firms 2025", 32)]
+    assert bar.bar_y == 2 * 18 + 6
 
 
 def test_an_empty_chart_has_no_bars():
