@@ -35,11 +35,11 @@ run: migrate
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: static
+test: $(STAMP) .env
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser tests: a quick loop while working.
-test-fast: static
+test-fast: $(STAMP) .env
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -6,6 +6,7 @@ Production is only what the environment says. `make run` writes a git-ignored
 Every variable is listed in .env.example and the README.
 """
 
+import re
 from pathlib import Path
 
 import bootstrap_wrapper
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "phonenumber_field",
     "campaign",
     "pledges",
 ]
@@ -177,6 +179,23 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+
+# Signing the pledge.
+PLEDGE_RATE_LIMIT = env_str("PLEDGE_RATE_LIMIT", "5/h")
+if PLEDGE_RATE_LIMIT.lower() == "off":
+    PLEDGE_RATE_LIMIT = None
+elif not re.fullmatch(r"\d+/\d*[smhd]", PLEDGE_RATE_LIMIT):
+    fail(f"PLEDGE_RATE_LIMIT must look like 5/h (or be off), not {PLEDGE_RATE_LIMIT!r}.")
+PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+# How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "pledges.abuse.client_ip"
+# Told of each newly verified pledge, besides staff with the change-pledge permission.
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
+PHONENUMBER_DEFAULT_REGION = "GB"
+# The logo may be 2 MB; refuse anything much larger before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

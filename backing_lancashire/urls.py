@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,5 +9,9 @@ admin.site.index_title = "Moderation and content"
 
 urlpatterns = [
     path("", include("campaign.urls")),
+    path("", include("pledges.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Uploaded logos in development; in production the web server or shared storage serves them.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

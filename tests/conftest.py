@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,10 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static():
-    # Pages name hashed static files, which exist only after collectstatic
-    # (`make test` runs it; this covers a bare `pytest`).
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Pages name hashed static files, which exist only after collectstatic; run it
+    # every time (about 2 s) so that a new or changed file is never missing.
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    # Rate-limit counters live in the cache, and logos in MEDIA_ROOT: neither may
+    # leak from one test into the next.
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
 
 
 PRODUCTION_ENV = {

@@ -95,7 +95,7 @@ def test_home_shows_the_figures_and_quotes_from_the_brief(client):
 
 def test_home_has_a_call_to_sign(client):
     html = client.get("/").content.decode()
-    assert re.search(r'<a class="btn[^"]*" href="/get-involved/#sign">Sign the pledge</a>', html)
+    assert re.search(r'<a class="btn[^"]*" href="/pledge/">Sign the pledge</a>', html)
 
 
 def test_share_link_is_a_plain_url_with_the_hashtag(client):

@@ -1,0 +1,323 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.core import signing
+from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.html import format_html
+from localflavor.gb.forms import GBPostcodeField
+from phonenumber_field.formfields import PhoneNumberField
+
+from campaign.content import PRIVACY_NOTICE_VERSION
+from pledges import validators
+from pledges.logos import clean_logo
+from pledges.models import COMMITMENTS, Pledge
+
+STARTED_SALT = "pledges.form-started"
+
+
+class WebsiteField(forms.URLField):
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {
+        "invalid": "Enter the website address, like https://www.example.org.uk",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(assume_scheme="https", **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        # Host names are case-insensitive; keep them in one form.
+        scheme, _, rest = value.partition("://")
+        host, slash, path = rest.partition("/")
+        return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+class PledgeForm(forms.ModelForm):
+    """The sign-up form: what the organisation tells us, checked field by field."""
+
+    name = forms.CharField(
+        label="Organisation name",
+        max_length=200,
+        validators=[validators.has_words, validators.no_control_characters],
+        help_text="As you would like it shown on the signatory wall.",
+    )
+    postcode = GBPostcodeField(
+        label="Postcode",
+        help_text="Of your main site in or near Lancashire. We do not publish it.",
+        error_messages={"invalid": "Enter a real UK postcode, like PR1 2AB."},
+    )
+    website = WebsiteField(label="Website (optional)", required=False, max_length=300)
+    companies_house_number = forms.CharField(
+        label="Companies House number (optional)",
+        required=False,
+        max_length=12,
+        help_text="If your organisation is a registered company. We do not publish it.",
+    )
+    charity_number = forms.CharField(
+        label="Charity number (optional)",
+        required=False,
+        max_length=14,
+        help_text="If your organisation is a registered charity. We do not publish it.",
+    )
+    logo = forms.FileField(
+        label="Logo (optional)",
+        required=False,
+        help_text="A PNG, JPEG or WebP image of up to 2 MB. Shown on the signatory wall.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    statement = forms.CharField(
+        label="Why your organisation is backing Lancashire (optional)",
+        required=False,
+        max_length=500,
+        validators=[validators.no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="At most 500 characters. Shown on the signatory wall.",
+    )
+    contact_name = forms.CharField(
+        label="Contact name",
+        max_length=100,
+        validators=[validators.has_words, validators.no_control_characters],
+        help_text="The person signing. We do not publish it.",
+    )
+    contact_role = forms.CharField(
+        label="Job title",
+        max_length=100,
+        validators=[validators.has_words, validators.no_control_characters],
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We will send a link to confirm it. We do not publish it.",
+        error_messages={
+            "invalid": "Enter an email address in the right form, like name@example.org"
+        },
+    )
+    phone = PhoneNumberField(
+        label="Phone number (optional)",
+        required=False,
+        region="GB",
+        help_text="A UK number, in case we need to check anything. We do not publish it.",
+        error_messages={"invalid": "Enter a UK phone number, like 01772 123456 or 07911 123456."},
+    )
+    authorised = forms.BooleanField(
+        label="I am authorised to sign on behalf of this organisation",
+        error_messages={
+            "required": "Confirm that you are authorised to sign for this organisation."
+        },
+    )
+    agreed_to_listing = forms.BooleanField(
+        label="I agree to our organisation’s name, logo and statement being shown on the "
+        "signatory wall",
+        error_messages={
+            "required": "Agree to your organisation being shown on the signatory wall."
+        },
+    )
+    # Bots fill in every field they find; people never see this one.
+    fax = forms.CharField(label="Leave this field empty", required=False)
+    # When the form was shown, signed so that it cannot be forged.
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "name",
+            "organisation_type",
+            "sector",
+            "size",
+            "district",
+            "postcode",
+            "website",
+            "companies_house_number",
+            "charity_number",
+            "logo",
+            "statement",
+            *[field for field, _, _ in COMMITMENTS],
+            "contact_name",
+            "contact_role",
+            "email",
+            "phone",
+            "authorised",
+            "agreed_to_listing",
+        ]
+        labels = {
+            "organisation_type": "Type of organisation",
+            "sector": "Sector",
+            "size": "Number of employees",
+            "district": "District",
+            **{field: f"We commit to {text}" for field, _, text in COMMITMENTS},
+        }
+        help_texts = {
+            "sector": "The main thing your organisation does.",
+            "district": "Where your organisation is based, or does most of its work.",
+        }
+        error_messages = {
+            "organisation_type": {"required": "Select the type of organisation."},
+            "sector": {"required": "Select your organisation’s sector."},
+            "size": {"required": "Select how many people your organisation employs."},
+            "district": {"required": "Select the district your organisation is based in."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("organisation_type", "sector", "size", "district"):
+            self.fields[name].choices = [("", "Select…"), *self.fields[name].choices[1:]]
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["contact_role"].widget.attrs["autocomplete"] = "organization-title"
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", size=10)
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["fax"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "About your organisation",
+                "name",
+                "organisation_type",
+                "sector",
+                "size",
+                "district",
+                "postcode",
+                "website",
+                "companies_house_number",
+                "charity_number",
+                "logo",
+                "statement",
+            ),
+            Fieldset(
+                "What your organisation commits to",
+                HTML(
+                    '<p class="form-text">Tick each one your organisation commits to. '
+                    '<a href="/social-value/">What the five themes mean</a>.</p>'
+                ),
+                *[field for field, _, _ in COMMITMENTS],
+                css_id="commitments",
+            ),
+            Fieldset("Who is signing", "contact_name", "contact_role", "email", "phone"),
+            Fieldset(
+                "Your agreement",
+                "authorised",
+                "agreed_to_listing",
+                HTML(
+                    "<p>Read how we use this information in our "
+                    '<a href="/privacy/">privacy notice</a>.</p>'
+                ),
+            ),
+            Div("fax", css_class="trap", aria_hidden="true"),
+            "started",
+            Submit("submit", "Sign the pledge", css_class="btn-lg"),
+        )
+
+    def clean_name(self):
+        return validators.tidy(self.cleaned_data["name"])
+
+    def clean_contact_name(self):
+        return validators.tidy(self.cleaned_data["contact_name"])
+
+    def clean_contact_role(self):
+        return validators.tidy(self.cleaned_data["contact_role"])
+
+    def clean_email(self):
+        local, _, domain = self.cleaned_data["email"].rpartition("@")
+        return f"{local}@{domain.lower()}"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and phone.country_code != 44:
+            raise forms.ValidationError(
+                "Enter a UK phone number, like 01772 123456 or 07911 123456."
+            )
+        return phone
+
+    def clean_companies_house_number(self):
+        value = self.cleaned_data["companies_house_number"]
+        return validators.companies_house_number(value) if value else ""
+
+    def clean_charity_number(self):
+        value = self.cleaned_data["charity_number"]
+        return validators.charity_number(value) if value else ""
+
+    def clean_logo(self):
+        upload = self.cleaned_data["logo"]
+        return clean_logo(upload) if upload else None
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(field) for field, _, _ in COMMITMENTS):
+            self.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+        if "name" in data:
+            existing = Pledge.objects.matching(
+                name=data["name"], companies_house_number=data.get("companies_house_number", "")
+            ).first()
+            if existing:
+                self.add_duplicate_error(existing)
+        return data
+
+    def add_duplicate_error(self, existing):
+        """Say the organisation has signed, linking to its public entry but nothing private."""
+        same_number = (
+            existing.companies_house_number
+            and existing.companies_house_number == self.cleaned_data.get("companies_house_number")
+            and existing.name.lower() != self.cleaned_data.get("name", "").lower()
+        )
+        who = "An organisation with this Companies House number" if same_number else existing.name
+        if existing.is_public():
+            message = format_html(
+                '{} has already signed the pledge: <a href="{}">see its entry on the wall</a>.',
+                who,
+                existing.get_absolute_url(),
+            )
+        else:
+            message = format_html("{} has already signed the pledge.", who)
+        self.add_error("companies_house_number" if same_number else "name", message)
+
+    # Bot checks: not errors a person would see, so the view decides what to do.
+
+    def looks_automated(self, min_seconds):
+        if self.data.get("fax"):
+            return True
+        if not min_seconds:
+            return False
+        try:
+            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
+        except signing.BadSignature:
+            return True
+        return timezone.now().timestamp() - started < min_seconds
+
+    def pledge_fields(self):
+        """What the model needs to create the pledge, with the consent stamped now."""
+        fields = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self._meta.fields and name != "logo"
+        }
+        if self.cleaned_data.get("logo"):
+            fields["logo"] = self.cleaned_data["logo"]
+        fields["privacy_notice_version"] = PRIVACY_NOTICE_VERSION
+        fields["consented_at"] = timezone.now()
+        return fields
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you gave when you signed.",
+        error_messages={
+            "required": "Enter the email address you signed with.",
+            "invalid": "Enter an email address in the right form, like name@example.org",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,62 @@
+"""Checking an uploaded logo and re-encoding it, so nothing but pixels is kept."""
+
+import io
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, UnidentifiedImageError
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 4000
+# Stored logos are scaled down to this: the wall and the badge never need more.
+STORED_SIDE = 800
+FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+ACCEPTED = "Upload the logo as a PNG, JPEG or WebP image"
+
+
+def clean_logo(upload):
+    """Return the logo re-encoded as a new file, or raise ValidationError saying what to fix."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(f"{ACCEPTED} of 2 MB or less.", code="too_big")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then errors, on images large enough to be decompression bombs.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(upload)
+            if image.format not in FORMATS:
+                raise ValidationError(
+                    f"{ACCEPTED}. Other files, including SVG, are not accepted.",
+                    code="format",
+                )
+            # The declared size is read from the header, before any pixels are decoded.
+            if image.width > MAX_SIDE or image.height > MAX_SIDE:
+                raise ValidationError(
+                    f"{ACCEPTED} of at most {MAX_SIDE} × {MAX_SIDE} pixels.", code="dimensions"
+                )
+            image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            f"{ACCEPTED}. Other files, including SVG, are not accepted.", code="format"
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            f"This image could not be read: it may be damaged. {ACCEPTED}.", code="damaged"
+        ) from None
+    return reencode(image)
+
+
+def reencode(image):
+    """Draw the pixels into a fresh file: no metadata, comments or trailing bytes survive."""
+    kind = image.format
+    image.thumbnail((STORED_SIDE, STORED_SIDE))
+    if kind == "JPEG":
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    options = {"JPEG": {"quality": 88}, "WEBP": {"quality": 88}, "PNG": {"optimize": True}}[kind]
+    image.save(out, format=kind, **options)
+    return ContentFile(out.getvalue(), name=f"logo.{FORMATS[kind]}")

@@ -1,0 +1,333 @@
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from phonenumber_field.modelfields import PhoneNumberField
+
+from campaign.content import PLEDGE_WORDING
+
+
+class District(models.TextChoices):
+    BLACKBURN_WITH_DARWEN = "blackburn-with-darwen", "Blackburn with Darwen"
+    BLACKPOOL = "blackpool", "Blackpool"
+    BURNLEY = "burnley", "Burnley"
+    CHORLEY = "chorley", "Chorley"
+    FYLDE = "fylde", "Fylde"
+    HYNDBURN = "hyndburn", "Hyndburn"
+    LANCASTER = "lancaster", "Lancaster"
+    PENDLE = "pendle", "Pendle"
+    PRESTON = "preston", "Preston"
+    RIBBLE_VALLEY = "ribble-valley", "Ribble Valley"
+    ROSSENDALE = "rossendale", "Rossendale"
+    SOUTH_RIBBLE = "south-ribble", "South Ribble"
+    WEST_LANCASHIRE = "west-lancashire", "West Lancashire"
+    WYRE = "wyre", "Wyre"
+    NORTH_WEST = "north-west", "Elsewhere in the North West"
+    OUTSIDE = "outside-north-west", "Outside the North West"
+
+
+class OrganisationType(models.TextChoices):
+    BUSINESS = "business", "Business"
+    CHARITY = "charity", "Charity"
+    SOCIAL_ENTERPRISE = "social-enterprise", "Social enterprise"
+    PUBLIC_BODY = "public-body", "Public body"
+    SCHOOL = "school", "School, college or university"
+    OTHER = "other", "Other"
+
+
+class Sector(models.TextChoices):
+    """The sections of the UK Standard Industrial Classification (SIC 2007)."""
+
+    AGRICULTURE = "agriculture", "Agriculture, forestry and fishing"
+    MINING = "mining", "Mining and quarrying"
+    MANUFACTURING = "manufacturing", "Manufacturing"
+    ENERGY = "energy", "Electricity, gas, steam and air conditioning supply"
+    WATER = "water-and-waste", "Water supply, sewerage and waste management"
+    CONSTRUCTION = "construction", "Construction"
+    RETAIL = "wholesale-and-retail", "Wholesale and retail trade; repair of motor vehicles"
+    TRANSPORT = "transport", "Transport and storage"
+    HOSPITALITY = "hospitality", "Accommodation and food services"
+    INFORMATION = "information", "Information and communication"
+    FINANCE = "finance", "Financial and insurance activities"
+    REAL_ESTATE = "real-estate", "Real estate activities"
+    PROFESSIONAL = "professional", "Professional, scientific and technical activities"
+    ADMINISTRATIVE = "administrative", "Administrative and support services"
+    PUBLIC_ADMINISTRATION = "public-administration", "Public administration and defence"
+    EDUCATION = "education", "Education"
+    HEALTH = "health", "Health and social work"
+    ARTS = "arts", "Arts, entertainment and recreation"
+    OTHER_SERVICES = "other-services", "Other service activities"
+    HOUSEHOLDS = "households", "Households as employers"
+    EXTRATERRITORIAL = "extraterritorial", "Extraterritorial organisations"
+
+
+class Size(models.TextChoices):
+    MICRO = "micro", "Micro (0–9 employees)"
+    SMALL = "small", "Small (10–49 employees)"
+    MEDIUM = "medium", "Medium (50–249 employees)"
+    LARGE = "large", "Large (250 or more employees)"
+
+
+# The five commitments of the brief: (field, theme slug, what the organisation commits to).
+COMMITMENTS = [
+    ("commits_local_spend", "local-spend", "spend through local and regional firms"),
+    ("commits_living_wage", "living-wage", "pay the real Living Wage"),
+    ("commits_jobs", "jobs", "create jobs and apprenticeships"),
+    ("commits_volunteering", "volunteering", "create volunteering opportunities"),
+    ("commits_environment", "environment", "protect the environment"),
+]
+
+
+class PledgeStateError(Exception):
+    """A transition was asked of a pledge in a status it cannot start from."""
+
+    def __init__(self, pledge, action):
+        self.status = pledge.status
+        self.action = action
+        super().__init__(f"Cannot {action} a pledge that is {pledge.get_status_display()}.")
+
+
+class DuplicatePledge(Exception):
+    """The organisation already has an active pledge."""
+
+    def __init__(self, existing):
+        self.existing = existing
+        super().__init__(f"{existing.name} has already signed the pledge.")
+
+
+class PledgeQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Pledge.Status.APPROVED)
+
+    def active(self):
+        return self.filter(status__in=Pledge.ACTIVE)
+
+    def matching(self, *, name, companies_house_number=""):
+        """Active pledges that the one-per-organisation rule says are the same organisation."""
+        same = Q(name__iexact=name)
+        if companies_house_number:
+            same |= Q(companies_house_number=companies_house_number)
+        return self.active().filter(same)
+
+
+def logo_path(pledge, filename):
+    # A random name: the uploaded name is the visitor's input and says nothing we need.
+    return f"logos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # A pledge in these states holds its organisation's one place.
+    ACTIVE = [Status.UNVERIFIED, Status.PENDING, Status.APPROVED]
+
+    # Public once approved.
+    name = models.CharField("organisation name", max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+    organisation_type = models.CharField(
+        "type of organisation", max_length=32, choices=OrganisationType.choices
+    )
+    sector = models.CharField(max_length=32, choices=Sector.choices)
+    size = models.CharField("number of employees", max_length=16, choices=Size.choices)
+    district = models.CharField(max_length=32, choices=District.choices)
+    website = models.URLField(max_length=300, blank=True)
+    logo = models.ImageField(upload_to=logo_path, blank=True)
+    statement = models.TextField(
+        "why your organisation is backing Lancashire", max_length=500, blank=True
+    )
+    commits_local_spend = models.BooleanField("spending locally", default=False)
+    commits_living_wage = models.BooleanField("paying the real Living Wage", default=False)
+    commits_jobs = models.BooleanField("creating jobs and apprenticeships", default=False)
+    commits_volunteering = models.BooleanField("creating volunteering", default=False)
+    commits_environment = models.BooleanField("protecting the environment", default=False)
+
+    # Private: staff only, never in a public page, feed, export or log line.
+    contact_name = models.CharField(max_length=100)
+    contact_role = models.CharField("job title", max_length=100)
+    email = models.EmailField("email address", max_length=254)
+    phone = PhoneNumberField("phone number", blank=True, region="GB")
+    postcode = models.CharField(max_length=8)
+    companies_house_number = models.CharField(max_length=8, blank=True)
+    charity_number = models.CharField(max_length=12, blank=True)
+    authorised = models.BooleanField("authorised to sign", default=False)
+    agreed_to_listing = models.BooleanField("agreed to public listing", default=False)
+    privacy_notice_version = models.CharField(max_length=20)
+    consented_at = models.DateTimeField()
+
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.UNVERIFIED, db_index=True
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            # One active pledge per organisation, enforced by the database so that
+            # two simultaneous submissions cannot both succeed.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=Q(status__in=["unverified", "pending", "approved"]),
+                name="one_active_pledge_per_name",
+            ),
+            models.UniqueConstraint(
+                "companies_house_number",
+                condition=Q(status__in=["unverified", "pending", "approved"])
+                & ~Q(companies_house_number=""),
+                name="one_active_pledge_per_company",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("pledges:detail", args=[self.slug])
+
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def wording(self):
+        return PLEDGE_WORDING.format(organisation=self.name)
+
+    @property
+    def commitments(self):
+        """What the organisation commits to, as (theme slug, wording) pairs."""
+        return [(slug, text) for field, slug, text in COMMITMENTS if getattr(self, field)]
+
+    # Creation -------------------------------------------------------------
+
+    @classmethod
+    def submit(cls, **fields):
+        """Save a new, unverified pledge and record it, or raise DuplicatePledge."""
+        pledge = cls(**fields)
+        base = slugify(pledge.name)[:200] or "organisation"
+        for attempt in range(1, 50):
+            pledge.slug = base if attempt == 1 else f"{base}-{attempt}"
+            if cls.objects.filter(slug=pledge.slug).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    pledge.save()
+                    pledge.events.create(
+                        action=PledgeEvent.Action.SUBMITTED, to_status=pledge.status
+                    )
+                    return pledge
+            except IntegrityError:
+                pledge.pk = None
+                pledge._state.adding = True
+                existing = cls.objects.matching(
+                    name=pledge.name, companies_house_number=pledge.companies_house_number
+                ).first()
+                if existing:
+                    raise DuplicatePledge(existing) from None
+                # Otherwise another organisation took this slug a moment ago: try the next.
+        raise IntegrityError(f"No free slug for {base!r}")
+
+    # Transitions ----------------------------------------------------------
+
+    def _move(self, action, to, *, allowed_from, by=None, note="", stamp=None, **changes):
+        with transaction.atomic():
+            # Lock the row so that two moderators, or a double click, cannot both move it.
+            current = Pledge.objects.select_for_update().get(pk=self.pk)
+            if current.status not in allowed_from:
+                self.status = current.status
+                raise PledgeStateError(current, action.label.lower())
+            now = timezone.now()
+            self.events.create(
+                action=action, from_status=current.status, to_status=to, actor=by, note=note
+            )
+            self.status = to
+            changes["status"] = to
+            if stamp:
+                changes[stamp] = now
+            for field, value in changes.items():
+                setattr(self, field, value)
+            Pledge.objects.filter(pk=self.pk).update(**changes)
+
+    def verify(self):
+        self._move(
+            PledgeEvent.Action.VERIFIED,
+            self.Status.PENDING,
+            allowed_from=[self.Status.UNVERIFIED],
+            stamp="verified_at",
+        )
+
+    def approve(self, *, by):
+        self._move(
+            PledgeEvent.Action.APPROVED,
+            self.Status.APPROVED,
+            allowed_from=[self.Status.PENDING],
+            by=by,
+            stamp="approved_at",
+        )
+
+    def reject(self, *, by, note=""):
+        self._move(
+            PledgeEvent.Action.REJECTED,
+            self.Status.REJECTED,
+            allowed_from=[self.Status.PENDING],
+            by=by,
+            note=note,
+            stamp="rejected_at",
+        )
+
+    def withdraw(self, *, by=None, note=""):
+        """Withdraw the pledge; `by` is the staff member, or None for the organisation."""
+        self._move(
+            PledgeEvent.Action.WITHDRAWN,
+            self.Status.WITHDRAWN,
+            allowed_from=[self.Status.PENDING, self.Status.APPROVED],
+            by=by,
+            note=note,
+            stamp="withdrawn_at",
+        )
+
+
+class PledgeEvent(models.Model):
+    """One step in a pledge's history, for the audit trail in the admin."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", "Submit"
+        VERIFIED = "verified", "Verify"
+        APPROVED = "approved", "Approve"
+        REJECTED = "rejected", "Reject"
+        WITHDRAWN = "withdrawn", "Withdraw"
+        UPDATED = "updated", "Update"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=Pledge.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Pledge.Status.choices)
+    # Empty when the organisation itself acted (through an emailed link).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_label}"
+
+    @property
+    def actor_label(self):
+        return str(self.actor) if self.actor else "the organisation"

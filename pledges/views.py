@@ -1,0 +1,123 @@
+import logging
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from campaign.content import pledge_text
+from pledges import emails
+from pledges.abuse import over_limit
+from pledges.forms import PledgeForm, ResendForm
+from pledges.models import DuplicatePledge, Pledge, PledgeStateError
+from pledges.tokens import BadLink, read_token
+
+log = logging.getLogger(__name__)
+
+
+def too_many(request):
+    return render(request, "429.html", {"title": "Too many attempts"}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request):
+    form = PledgeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.looks_automated(settings.PLEDGE_MIN_FILL_SECONDS):
+            # A neutral answer, so that a bot learns nothing; nothing is saved.
+            log.info("Sign-up refused as automated")
+            return redirect("pledges:check_email")
+        if form.is_valid():
+            if over_limit(request, "sign"):
+                return too_many(request)
+            try:
+                pledge = Pledge.submit(**form.pledge_fields())
+            except DuplicatePledge as duplicate:
+                form.add_duplicate_error(duplicate.existing)
+            else:
+                # Pledge.submit has committed: the email goes only for a saved pledge.
+                sent = emails.send_verification(pledge)
+                request.session["check_email"] = {"sent": sent}
+                return redirect("pledges:check_email")
+    name = form["name"].value() if form.is_bound else None
+    return render(
+        request,
+        "pledges/sign.html",
+        {
+            "form": form,
+            "pledge": pledge_text(
+                name.strip() if name and name.strip() else "(insert organisation)"
+            ),
+            "title": "Sign the pledge",
+            "description": "Sign the Backing Lancashire pledge for your organisation.",
+        },
+    )
+
+
+def check_email(request):
+    outcome = request.session.pop("check_email", {"sent": True})
+    return render(
+        request,
+        "pledges/check_email.html",
+        {"sent": outcome.get("sent", True), "title": "Check your email"},
+    )
+
+
+def verify(request, token):
+    try:
+        pledge = get_object_or_404(Pledge, pk=read_token(token))
+    except BadLink as bad:
+        return render(
+            request,
+            "pledges/link_problem.html",
+            {
+                "expired": bad.expired,
+                "title": "This link has expired" if bad.expired else "This link does not work",
+            },
+            status=400,
+        )
+    try:
+        pledge.verify()
+    except PledgeStateError:
+        return render(
+            request,
+            "pledges/already_verified.html",
+            {"pledge": pledge, "title": "You have already confirmed your email"},
+        )
+    emails.notify_moderators(pledge)
+    return render(
+        request, "pledges/verified.html", {"pledge": pledge, "title": "Thank you for signing"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def resend(request):
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "resend"):
+            return too_many(request)
+        for pledge in Pledge.objects.filter(
+            status=Pledge.Status.UNVERIFIED, email__iexact=form.cleaned_data["email"]
+        ):
+            emails.send_verification(pledge)
+        # The same answer whether or not a pledge uses the address.
+        return redirect("pledges:resent")
+    return render(
+        request, "pledges/resend.html", {"form": form, "title": "Get a new confirmation link"}
+    )
+
+
+def resent(request):
+    return render(request, "pledges/resent.html", {"title": "Check your email"})
+
+
+def detail(request, slug):
+    pledge = get_object_or_404(Pledge.objects.public(), slug=slug)
+    return render(
+        request,
+        "pledges/detail.html",
+        {
+            "pledge": pledge,
+            "title": pledge.name,
+            "description": f"{pledge.name} is backing Lancashire.",
+        },
+    )

@@ -1,0 +1,86 @@
+"""Small helpers that build pledges and sign-up answers for the tests."""
+
+import io
+import itertools
+import time
+
+from django.core import signing
+from django.utils import timezone
+from PIL import Image
+
+from pledges.forms import STARTED_SALT
+from pledges.models import Pledge
+
+_numbers = itertools.count(1)
+
+
+def sign_up_answers(**overrides):
+    """A complete, valid set of answers to the sign-up form."""
+    answers = {
+        "name": "Ribble Valley Bakery",
+        "organisation_type": "business",
+        "sector": "manufacturing",
+        "size": "small",
+        "district": "ribble-valley",
+        "postcode": "BB7 2AA",
+        "website": "",
+        "companies_house_number": "",
+        "charity_number": "",
+        "statement": "We buy our flour from Lancashire mills.",
+        "commits_local_spend": "on",
+        "commits_living_wage": "on",
+        "contact_name": "Jo Baker",
+        "contact_role": "Owner",
+        "email": "jo@ribble-bakery.example",
+        "phone": "",
+        "authorised": "on",
+        "agreed_to_listing": "on",
+        "fax": "",
+        "started": started(seconds_ago=60),
+    }
+    answers.update(overrides)
+    return {key: value for key, value in answers.items() if value is not None}
+
+
+def started(seconds_ago):
+    """The signed time the form was shown, as the form itself writes it."""
+    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
+
+
+def make_pledge(status=Pledge.Status.UNVERIFIED, **fields):
+    """A pledge saved directly in the given status, with distinctive private details."""
+    n = next(_numbers)
+    values = {
+        "name": f"Test Organisation {n}",
+        "organisation_type": "business",
+        "sector": "construction",
+        "size": "micro",
+        "district": "preston",
+        "postcode": "PR1 2AB",
+        "contact_name": f"Contact Person {n}",
+        "contact_role": "Director",
+        "email": f"contact{n}@example.org",
+        "commits_local_spend": True,
+        "authorised": True,
+        "agreed_to_listing": True,
+        "privacy_notice_version": "1.0",
+        "consented_at": timezone.now(),
+        **fields,
+    }
+    pledge = Pledge.submit(**values)
+    if status != Pledge.Status.UNVERIFIED:
+        stamps = {
+            Pledge.Status.PENDING: {"verified_at": timezone.now()},
+            Pledge.Status.APPROVED: {"verified_at": timezone.now(), "approved_at": timezone.now()},
+            Pledge.Status.REJECTED: {"rejected_at": timezone.now()},
+            Pledge.Status.WITHDRAWN: {"withdrawn_at": timezone.now()},
+        }[status]
+        Pledge.objects.filter(pk=pledge.pk).update(status=status, **stamps)
+        pledge.refresh_from_db()
+    return pledge
+
+
+def image_bytes(fmt="PNG", size=(64, 32), colour=(200, 16, 46), **save_options):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=fmt, **save_options)
+    return buffer.getvalue()
