@@ -43,11 +43,15 @@ class PledgeForm(forms.ModelForm):
         max_length=200,
         validators=[validators.has_words, validators.no_control_characters],
         help_text="As you would like it shown on the signatory wall.",
+        error_messages={"required": "Enter your organisation’s name."},
     )
     postcode = GBPostcodeField(
         label="Postcode",
         help_text="Of your main site in or near Lancashire. We do not publish it.",
-        error_messages={"invalid": "Enter a real UK postcode, like PR1 2AB."},
+        error_messages={
+            "required": "Enter your organisation’s postcode.",
+            "invalid": "Enter a real UK postcode, like PR1 2AB.",
+        },
     )
     website = WebsiteField(label="Website (optional)", required=False, max_length=300)
     companies_house_number = forms.CharField(
@@ -81,10 +85,12 @@ class PledgeForm(forms.ModelForm):
         max_length=100,
         validators=[validators.has_words, validators.no_control_characters],
         help_text="The person signing. We do not publish it.",
+        error_messages={"required": "Enter the name of the person signing."},
     )
     contact_role = forms.CharField(
         label="Job title",
         max_length=100,
+        error_messages={"required": "Enter your job title."},
         validators=[validators.has_words, validators.no_control_characters],
     )
     email = forms.EmailField(
@@ -92,7 +98,8 @@ class PledgeForm(forms.ModelForm):
         max_length=254,
         help_text="We will send a link to confirm it. We do not publish it.",
         error_messages={
-            "invalid": "Enter an email address in the right form, like name@example.org"
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address in the right form, like name@example.org",
         },
     )
     phone = PhoneNumberField(

@@ -37,7 +37,11 @@ def clean_logo(upload):
             image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            f"{ACCEPTED} of at most {MAX_SIDE} × {MAX_SIDE} pixels.", code="dimensions"
+        ) from None
+    except UnidentifiedImageError:
         raise ValidationError(
             f"{ACCEPTED}. Other files, including SVG, are not accepted.", code="format"
         ) from None

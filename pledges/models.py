@@ -216,12 +216,15 @@ class Pledge(models.Model):
     @classmethod
     def submit(cls, **fields):
         """Save a new, unverified pledge and record it, or raise DuplicatePledge."""
+        logo = fields.pop("logo", None)
         pledge = cls(**fields)
         base = slugify(pledge.name)[:200] or "organisation"
         for attempt in range(1, 50):
             pledge.slug = base if attempt == 1 else f"{base}-{attempt}"
             if cls.objects.filter(slug=pledge.slug).exists():
                 continue
+            if logo:
+                pledge.logo = logo
             try:
                 with transaction.atomic():
                     pledge.save()
@@ -230,6 +233,9 @@ class Pledge(models.Model):
                     )
                     return pledge
             except IntegrityError:
+                # The logo was written before the row was refused: leave nothing behind.
+                if pledge.logo:
+                    pledge.logo.delete(save=False)
                 pledge.pk = None
                 pledge._state.adding = True
                 existing = cls.objects.matching(

@@ -21,32 +21,31 @@ def too_many(request):
 @require_http_methods(["GET", "POST"])
 def sign(request):
     form = PledgeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        # Only a form that would be saved is checked for bots, so that a person who
+        # sends it half-filled straight away still sees what to fix.
         if form.looks_automated(settings.PLEDGE_MIN_FILL_SECONDS):
             # A neutral answer, so that a bot learns nothing; nothing is saved.
             log.info("Sign-up refused as automated")
             return redirect("pledges:check_email")
-        if form.is_valid():
-            if over_limit(request, "sign"):
-                return too_many(request)
-            try:
-                pledge = Pledge.submit(**form.pledge_fields())
-            except DuplicatePledge as duplicate:
-                form.add_duplicate_error(duplicate.existing)
-            else:
-                # Pledge.submit has committed: the email goes only for a saved pledge.
-                sent = emails.send_verification(pledge)
-                request.session["check_email"] = {"sent": sent}
-                return redirect("pledges:check_email")
-    name = form["name"].value() if form.is_bound else None
+        if over_limit(request, "sign"):
+            return too_many(request)
+        try:
+            pledge = Pledge.submit(**form.pledge_fields())
+        except DuplicatePledge as duplicate:
+            form.add_duplicate_error(duplicate.existing)
+        else:
+            # Pledge.submit has committed: the email goes only for a saved pledge.
+            sent = emails.send_verification(pledge)
+            request.session["check_email"] = {"sent": sent}
+            return redirect("pledges:check_email")
+    name = (form["name"].value() or "").strip() if form.is_bound else ""
     return render(
         request,
         "pledges/sign.html",
         {
             "form": form,
-            "pledge": pledge_text(
-                name.strip() if name and name.strip() else "(insert organisation)"
-            ),
+            "pledge": pledge_text(name) if name else pledge_text(),
             "title": "Sign the pledge",
             "description": "Sign the Backing Lancashire pledge for your organisation.",
         },

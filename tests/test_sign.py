@@ -97,15 +97,15 @@ CHARITY = (
 )
 
 REQUIRED = [
-    ("name", "This field is required."),
+    ("name", "Enter your organisation’s name."),
     ("organisation_type", "Select the type of organisation."),
     ("sector", "Select your organisation’s sector."),
     ("size", "Select how many people your organisation employs."),
     ("district", "Select the district your organisation is based in."),
-    ("postcode", "This field is required."),
-    ("contact_name", "This field is required."),
-    ("contact_role", "This field is required."),
-    ("email", "This field is required."),
+    ("postcode", "Enter your organisation’s postcode."),
+    ("contact_name", "Enter the name of the person signing."),
+    ("contact_role", "Enter your job title."),
+    ("email", "Enter your email address."),
     ("authorised", "Confirm that you are authorised to sign for this organisation."),
     ("agreed_to_listing", "Agree to your organisation being shown on the signatory wall."),
 ]
@@ -122,7 +122,7 @@ def test_required_fields(client, field, message):
 
 
 BAD = [
-    ("name", "   ", "This field is required."),
+    ("name", "   ", "Enter your organisation’s name."),
     ("name", "!!! ---", "Enter a name with at least one letter or number."),
     ("name", "x" * 201, "Ensure this value has at most 200 characters (it has 201)."),
     ("name", "Acme\u202eLtd", "Remove the hidden control characters from this answer."),
@@ -219,12 +219,9 @@ def test_error_summary_links_to_each_field_and_titles_the_page(client):
     response = post(client, name="", email="nope")
     html = response.content.decode()
     assert "<title>Error: Sign the pledge – Backing Lancashire</title>" in html
-    assert (
-        '<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1"'
-        in html
-    )
+    assert '<div class="error-summary" role="alert" aria-labelledby="error-summary-title"' in html
     assert summary(response) == [
-        ("name", "This field is required."),
+        ("name", "Enter your organisation’s name."),
         ("email", "Enter an email address in the right form, like name@example.org"),
     ]
     assert 'aria-invalid="true"' in html

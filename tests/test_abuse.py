@@ -1,0 +1,128 @@
+import re
+
+import pytest
+from django.core import mail
+from django.test import RequestFactory
+
+from pledges.abuse import client_ip
+from pledges.models import Pledge
+from tests.factories import sign_up_answers, started
+
+pytestmark = pytest.mark.django_db
+
+
+def sign(client, n, **extra):
+    answers = sign_up_answers(name=f"Organisation {n}", email=f"o{n}@example.org")
+    return client.post("/pledge/", answers, **extra)
+
+
+def test_sign_up_is_limited_per_client(client, settings):
+    settings.PLEDGE_RATE_LIMIT = "5/h"
+    for n in range(5):
+        assert sign(client, n).status_code == 302
+    response = sign(client, 5)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert Pledge.objects.count() == 5
+    assert len(mail.outbox) == 5
+
+
+def test_another_client_has_its_own_allowance(client, settings):
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    assert sign(client, 1, REMOTE_ADDR="192.0.2.1").status_code == 302
+    assert sign(client, 2, REMOTE_ADDR="192.0.2.1").status_code == 429
+    assert sign(client, 3, REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_limit(client, settings):
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert sign(client, 1, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    assert sign(client, 2, HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 429
+
+
+def test_behind_a_trusted_proxy_the_limit_follows_the_real_client(client, settings):
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The proxy appends the address it saw; anything to its left is the client's own claim.
+    assert sign(client, 1, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
+    assert sign(client, 2, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7").status_code == 429
+    assert sign(client, 3, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "proxies, header, expected",
+    [
+        (0, "198.51.100.1", "127.0.0.1"),
+        (1, "198.51.100.1", "198.51.100.1"),
+        (1, "10.0.0.1, 198.51.100.1", "198.51.100.1"),
+        (2, "203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        (2, "10.0.0.9", "127.0.0.1"),  # fewer hops than proxies: not what our proxies send
+        (1, "not-an-address", "127.0.0.1"),
+        (1, "", "127.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, header, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=header, REMOTE_ADDR="127.0.0.1")
+    assert client_ip(request) == expected
+
+
+def test_the_limit_can_be_switched_off(client, settings):
+    settings.PLEDGE_RATE_LIMIT = None
+    for n in range(8):
+        assert sign(client, n).status_code == 302
+
+
+def test_resend_is_limited_too(client, settings):
+    settings.PLEDGE_RATE_LIMIT = "2/h"
+    for _ in range(2):
+        assert client.post("/pledge/resend/", {"email": "a@example.org"}).status_code == 302
+    assert client.post("/pledge/resend/", {"email": "a@example.org"}).status_code == 429
+
+
+def test_a_filled_honeypot_saves_nothing_and_says_nothing(client):
+    response = client.post("/pledge/", sign_up_answers(fax="0161 000 0000"))
+    assert response.status_code == 302
+    assert response["Location"] == "/pledge/check-your-email/"
+    assert not Pledge.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("token", ["", "forged", "one second ago"])
+def test_a_form_sent_too_fast_or_without_its_start_time_saves_nothing(client, settings, token):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    if token == "one second ago":
+        token = started(seconds_ago=1)
+    response = client.post("/pledge/", sign_up_answers(started=token))
+    assert response.status_code == 302
+    assert not Pledge.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_fill_time_check_can_be_switched_off(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 0
+    assert client.post("/pledge/", sign_up_answers(started="")).status_code == 302
+    assert Pledge.objects.count() == 1
+
+
+def test_the_honeypot_is_hidden_from_people(client):
+    html = client.get("/pledge/").content.decode()
+    assert re.search(r'class="trap"\s+aria-hidden="true">\s*<div id="div_id_fax"', html)
+    assert 'name="fax"' in html and 'tabindex="-1"' in html
+
+
+def test_csrf_is_required_on_the_form(client):
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/pledge/", sign_up_answers())
+    assert response.status_code == 403
+    assert '<a href="/pledge/">Go back to the form and try again</a>' in response.content.decode()
+    assert not Pledge.objects.exists()
+
+
+def test_a_half_filled_form_sent_at_once_still_shows_its_errors(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    response = client.post("/pledge/", {"started": started(seconds_ago=0)})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()

@@ -1,0 +1,96 @@
+import pytest
+
+from pledges.models import Pledge, PledgeStateError
+from tests.factories import make_pledge
+
+pytestmark = pytest.mark.django_db
+
+S = Pledge.Status
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("staff", "s@opcc.example", "pw", is_staff=True)
+
+
+def test_the_happy_path_stamps_and_records_each_step(staff):
+    pledge = make_pledge()
+    pledge.verify()
+    pledge.approve(by=staff)
+    pledge.withdraw(by=None, note="Closing down")
+    pledge.refresh_from_db()
+    assert pledge.status == S.WITHDRAWN
+    assert pledge.verified_at and pledge.approved_at and pledge.withdrawn_at
+    events = list(pledge.events.values_list("action", "from_status", "to_status", "actor", "note"))
+    assert events == [
+        ("submitted", "", "unverified", None, ""),
+        ("verified", "unverified", "pending", None, ""),
+        ("approved", "pending", "approved", staff.pk, ""),
+        ("withdrawn", "approved", "withdrawn", None, "Closing down"),
+    ]
+    assert str(pledge.events.last()) == "Withdraw by the organisation"
+
+
+def test_reject_records_the_note(staff):
+    pledge = make_pledge(status=S.PENDING)
+    pledge.reject(by=staff, note="Not connected to Lancashire")
+    pledge.refresh_from_db()
+    assert pledge.status == S.REJECTED and pledge.rejected_at
+    assert pledge.events.last().note == "Not connected to Lancashire"
+
+
+@pytest.mark.parametrize(
+    "start, move",
+    [
+        (S.PENDING, "verify"),
+        (S.APPROVED, "verify"),
+        (S.UNVERIFIED, "approve"),
+        (S.APPROVED, "approve"),
+        (S.REJECTED, "approve"),
+        (S.WITHDRAWN, "approve"),
+        (S.UNVERIFIED, "reject"),
+        (S.APPROVED, "reject"),
+        (S.WITHDRAWN, "reject"),
+        (S.UNVERIFIED, "withdraw"),
+        (S.REJECTED, "withdraw"),
+        (S.WITHDRAWN, "withdraw"),
+    ],
+)
+def test_a_move_from_the_wrong_state_is_refused_and_changes_nothing(staff, start, move):
+    pledge = make_pledge(status=start)
+    kwargs = {} if move == "verify" else {"by": staff}
+    with pytest.raises(PledgeStateError):
+        getattr(pledge, move)(**kwargs)
+    pledge.refresh_from_db()
+    assert pledge.status == start
+    assert pledge.events.count() == 1
+
+
+def test_a_stale_copy_cannot_move_a_pledge_twice(staff):
+    first = make_pledge(status=S.PENDING)
+    second = Pledge.objects.get(pk=first.pk)
+    first.approve(by=staff)
+    with pytest.raises(PledgeStateError):
+        second.reject(by=staff)
+    assert Pledge.objects.get(pk=first.pk).status == S.APPROVED
+
+
+def test_only_approved_pledges_are_public():
+    for status in S:
+        make_pledge(status=status)
+    assert [p.status for p in Pledge.objects.public()] == [S.APPROVED]
+    assert sorted(p.status for p in Pledge.objects.active()) == sorted(
+        [S.UNVERIFIED, S.PENDING, S.APPROVED]
+    )
+
+
+def test_the_signatory_page_shows_only_approved_pledges(client):
+    approved = make_pledge(status=S.APPROVED, statement="We buy local.")
+    response = client.get(f"/signatories/{approved.slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert approved.name in html and "We buy local." in html
+    for private in (approved.email, approved.contact_name, approved.postcode):
+        assert private not in html
+    for status in (S.UNVERIFIED, S.PENDING, S.REJECTED, S.WITHDRAWN):
+        assert client.get(f"/signatories/{make_pledge(status=status).slug}/").status_code == 404

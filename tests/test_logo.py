@@ -1,0 +1,118 @@
+import io
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from pledges.models import Pledge
+from tests.factories import image_bytes, sign_up_answers
+
+pytestmark = pytest.mark.django_db
+
+ACCEPTED = (
+    "Upload the logo as a PNG, JPEG or WebP image. Other files, including SVG, are not accepted."
+)
+
+
+def upload(client, name, content, content_type="image/png"):
+    answers = sign_up_answers(logo=SimpleUploadedFile(name, content, content_type=content_type))
+    return client.post("/pledge/", answers)
+
+
+def logo_error(response):
+    html = response.content.decode()
+    start = html.find('id="error_1_id_logo"')
+    return html[start : html.find("</strong>", start)].split("<strong>")[-1] if start > 0 else None
+
+
+def stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.mark.parametrize("fmt, ext", [("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")])
+def test_png_jpeg_and_webp_logos_are_accepted_and_reencoded(client, settings, fmt, ext):
+    response = upload(client, f"logo.{ext}", image_bytes(fmt), f"image/{fmt.lower()}")
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert pledge.logo.name.startswith("logos/") and pledge.logo.name.endswith(f".{ext}")
+    with Image.open(pledge.logo.path) as image:
+        assert image.format == fmt
+        assert image.size == (64, 32)
+
+
+def test_metadata_and_trailing_payloads_are_not_kept(client):
+    exif = Image.Exif()
+    exif[0x010E] = "secret-description"  # ImageDescription
+    original = image_bytes("JPEG", exif=exif) + b"<?php system($_GET['c']); ?>"
+    assert upload(client, "logo.jpg", original, "image/jpeg").status_code == 302
+    with Pledge.objects.get().logo.open("rb") as logo:
+        stored = logo.read()
+    assert b"secret-description" not in stored
+    assert b"<?php" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not image.getexif()
+
+
+def test_large_logos_are_scaled_down_for_storage(client):
+    assert upload(client, "big.png", image_bytes("PNG", size=(3000, 1500))).status_code == 302
+    with Image.open(Pledge.objects.get().logo.path) as image:
+        assert image.size == (800, 400)
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+def png_bomb():
+    """A few hundred bytes that declare a 20,000 x 20,000 image: a decompression bomb."""
+    width = height = 20000
+    raw = b"\x00" * (width + 1)  # one row of pixels is enough to make the claim
+    header = b"\x89PNG\r\n\x1a\n"
+
+    def chunk(kind, data):
+        return (
+            len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+        )
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    return header + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("logo.svg", SVG, ACCEPTED),
+        ("logo.png", SVG, ACCEPTED),  # an SVG with a fake extension
+        ("logo.gif", image_bytes("GIF"), ACCEPTED),
+        ("logo.bmp", image_bytes("BMP"), ACCEPTED),
+        ("logo.png", b"%PDF-1.4 not an image", ACCEPTED),
+        (
+            "logo.png",
+            image_bytes("PNG")[:60],
+            "This image could not be read: it may be damaged. "
+            "Upload the logo as a PNG, JPEG or WebP image.",
+        ),
+        (
+            "logo.png",
+            image_bytes("PNG", size=(4001, 10)),
+            "Upload the logo as a PNG, JPEG or WebP image of at most 4000 × 4000 pixels.",
+        ),
+        (
+            "logo.png",
+            png_bomb(),
+            "Upload the logo as a PNG, JPEG or WebP image of at most 4000 × 4000 pixels.",
+        ),
+        (
+            "logo.png",
+            b"\x89PNG" + b"0" * (2 * 1024 * 1024),
+            "Upload the logo as a PNG, JPEG or WebP image of 2 MB or less.",
+        ),
+    ],
+)
+def test_bad_logos_are_refused_with_a_clear_message(client, settings, name, content, message):
+    response = upload(client, name, content)
+    assert response.status_code == 200
+    assert logo_error(response) == message
+    assert not Pledge.objects.exists()
+    assert stored_files(settings) == []

@@ -1,0 +1,53 @@
+import pytest
+from django.core import mail
+
+from pledges.models import Pledge
+from tests.factories import make_pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_resend_sends_a_fresh_link_to_an_unverified_pledge(client):
+    pledge = make_pledge(email="jo@ribble-bakery.example")
+    response = client.post("/pledge/resend/", {"email": "JO@Ribble-Bakery.example"})
+    assert response.status_code == 302
+    assert response["Location"] == "/pledge/resend/sent/"
+    (message,) = mail.outbox
+    assert message.to == [pledge.email]
+    link = message.body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    assert client.get(link).status_code == 200
+    assert Pledge.objects.get().status == Pledge.Status.PENDING
+
+
+@pytest.mark.parametrize(
+    "status", [Pledge.Status.PENDING, Pledge.Status.APPROVED, Pledge.Status.WITHDRAWN]
+)
+def test_resend_says_the_same_whether_or_not_a_pledge_waits(client, status):
+    make_pledge(email="known@example.org", status=status)
+    known = client.post("/pledge/resend/", {"email": "known@example.org"}, follow=True)
+    unknown = client.post("/pledge/resend/", {"email": "nobody@example.org"}, follow=True)
+    assert known.content == unknown.content
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "email, message",
+    [
+        ("", "Enter the email address you signed with."),
+        ("not-an-email", "Enter an email address in the right form, like name@example.org"),
+        ("a" * 300 + "@example.org", "Ensure this value has at most 254 characters (it has 312)."),
+    ],
+)
+def test_resend_explains_a_bad_address(client, email, message):
+    response = client.post("/pledge/resend/", {"email": email})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert '<li><a href="#id_email">' in html
+    assert mail.outbox == []
+
+
+def test_resend_page_has_its_form(client):
+    html = client.get("/pledge/resend/").content.decode()
+    assert "Get a new confirmation link" in html
+    assert 'name="email"' in html and 'autocomplete="email"' in html

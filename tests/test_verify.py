@@ -1,0 +1,123 @@
+import re
+import time
+
+import pytest
+from django.core import mail, signing
+
+from pledges.models import Pledge
+from pledges.tokens import VERIFY_SALT, make_token
+from tests.factories import make_pledge, sign_up_answers
+
+pytestmark = pytest.mark.django_db
+
+
+class OldSigner(signing.TimestampSigner):
+    """Signs as if eight days ago, to make a link that has expired."""
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time()) - 8 * 24 * 3600)
+
+
+def link_in(message):
+    return re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/[^/\s]+/)", message.body).group(1)
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    return django_user_model.objects.create_superuser("mod", "mod@opcc.example", "pw-long-1")
+
+
+def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, moderator, settings):
+    settings.MODERATOR_EMAILS = ["queue@opcc.example"]
+    client.post("/pledge/", sign_up_answers())
+    link = link_in(mail.outbox[0])
+    mail.outbox.clear()
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    assert "Thank you for signing" in response.content.decode()
+    assert "What happens next" in response.content.decode()
+    pledge = Pledge.objects.get()
+    assert pledge.status == Pledge.Status.PENDING
+    assert pledge.verified_at is not None
+    assert list(pledge.events.values_list("action", "from_status", "to_status", "actor")) == [
+        ("submitted", "", "unverified", None),
+        ("verified", "unverified", "pending", None),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["mod@opcc.example", "queue@opcc.example"]
+    for message in mail.outbox:
+        assert message.subject == "New pledge to review: Ribble Valley Bakery"
+        assert f"http://127.0.0.1:8000/admin/pledges/pledge/{pledge.pk}/change/" in message.body
+        assert "jo@ribble-bakery.example" not in message.body
+
+
+def test_staff_without_the_pledge_permission_are_not_told(client, django_user_model):
+    django_user_model.objects.create_user("editor", "editor@opcc.example", "pw", is_staff=True)
+    pledge = make_pledge()
+    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    assert mail.outbox == []
+
+
+def test_a_used_link_says_so_and_changes_nothing(client, moderator):
+    pledge = make_pledge()
+    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    mail.outbox.clear()
+    response = client.get(f"/pledge/verify/{make_token(pledge)}/")
+    assert response.status_code == 200
+    assert "You have already confirmed your email" in response.content.decode()
+    assert pledge.events.count() == 2
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "status", [Pledge.Status.APPROVED, Pledge.Status.REJECTED, Pledge.Status.WITHDRAWN]
+)
+def test_a_link_for_a_decided_pledge_changes_nothing(client, status):
+    pledge = make_pledge(status=status)
+    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    pledge.refresh_from_db()
+    assert pledge.status == status
+    assert pledge.events.count() == 1
+
+
+def test_an_expired_link_offers_a_new_one(client):
+    pledge = make_pledge()
+    token = OldSigner(salt=VERIFY_SALT).sign_object(pledge.pk)
+    response = client.get(f"/pledge/verify/{token}/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This link has expired" in html
+    assert 'href="/pledge/resend/"' in html
+    assert Pledge.objects.get().status == Pledge.Status.UNVERIFIED
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nonsense",
+        "MQ:1tAbCd:0000000000000000000000000000000000000000000",
+        "%00%27%22%3Cscript%3E",
+        "a" * 5000,
+    ],
+)
+def test_a_tampered_link_is_refused_clearly(client, token):
+    pledge = make_pledge()
+    response = client.get(f"/pledge/verify/{token}/")
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.UNVERIFIED
+
+
+def test_a_token_from_another_purpose_is_refused(client):
+    pledge = make_pledge()
+    token = signing.dumps(pledge.pk, salt="some.other.purpose")
+    assert client.get(f"/pledge/verify/{token}/").status_code == 400
+
+
+def test_a_link_to_a_deleted_pledge_is_a_404(client):
+    pledge = make_pledge()
+    token = make_token(pledge)
+    pledge.delete()
+    assert client.get(f"/pledge/verify/{token}/").status_code == 404
