@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from pledges.models import Pledge, PledgeEvent
 
@@ -23,6 +24,7 @@ class PledgeAdmin(admin.ModelAdmin):
     list_filter = ["status", "district", "sector", "organisation_type", "size"]
     search_fields = ["name", "contact_name", "email"]
     date_hierarchy = "submitted_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [PledgeEventInline]
     readonly_fields = [
         "slug",

@@ -20,7 +20,7 @@ def too_many(request):
 
 @require_http_methods(["GET", "POST"])
 def sign(request):
-    form = PledgeForm(request.POST or None, request.FILES or None)
+    form = PledgeForm(request.POST, request.FILES) if request.method == "POST" else PledgeForm()
     if request.method == "POST" and form.is_valid():
         # Only a form that would be saved is checked for bots, so that a person who
         # sends it half-filled straight away still sees what to fix.
@@ -90,7 +90,7 @@ def verify(request, token):
 
 @require_http_methods(["GET", "POST"])
 def resend(request):
-    form = ResendForm(request.POST or None)
+    form = ResendForm(request.POST) if request.method == "POST" else ResendForm()
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "resend"):
             return too_many(request)

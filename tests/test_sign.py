@@ -320,3 +320,24 @@ def test_a_name_without_latin_letters_still_gets_a_slug(client):
 def test_every_submission_records_one_event(client):
     post(client)
     assert PledgeEvent.objects.count() == 1
+
+
+def test_an_empty_post_shows_every_error(client):
+    response = client.post("/pledge/", {})
+    assert response.status_code == 200
+    assert len(summary(response)) == 12
+    assert not Pledge.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_refused(client, method):
+    assert getattr(client, method)("/pledge/").status_code == 405
+
+
+def test_the_moderators_link_opens_the_pledge_in_the_admin(client, django_user_model):
+    pledge = make_pledge(status=Pledge.Status.PENDING)
+    admin = django_user_model.objects.create_superuser("mod", "mod@opcc.example", "pw-long-1")
+    client.force_login(admin)
+    html = client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
+    assert pledge.name in html
+    assert "Pledge events" in html and "submitted" in html.lower()
