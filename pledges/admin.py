@@ -1,15 +1,31 @@
-from django.contrib import admin
-from django.db import models
+"""The admin is the moderators' workplace: the queue, decisions, history and export."""
 
-from pledges.models import Pledge, PledgeEvent
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from backing_lancashire.spreadsheet import csv_response
+from pledges import emails
+from pledges.models import COMMITMENTS, Pledge, PledgeEvent, PledgeStateError, RejectionReason
 
 
 class PledgeEventInline(admin.TabularInline):
     model = PledgeEvent
-    fields = ["at", "action", "from_status", "to_status", "actor", "note"]
+    fields = ["at", "action", "from_status", "to_status", "actor_name", "note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+    verbose_name = "history entry"
+    verbose_name_plural = "History"
+
+    @admin.display(description="by")
+    def actor_name(self, event):
+        return event.actor_label
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -17,25 +33,318 @@ class PledgeEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, opening on the queue of pending pledges rather than on everything."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Pledge.Status.choices, ("all", "All")]
+
+    def value(self):
+        return super().value() or Pledge.Status.PENDING
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+def commitment_filter(field, label):
+    return type(
+        f"{field}_filter",
+        (admin.BooleanFieldListFilter,),
+        {"title": property(lambda self: f"commits to {label}")},
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Reason", choices=RejectionReason.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note to the organisation (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text="Sent with the reason in the email to the organisation.",
+    )
+
 
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
-    list_display = ["name", "district", "sector", "size", "status", "submitted_at", "verified_at"]
-    list_filter = ["status", "district", "sector", "organisation_type", "size"]
+    list_display = [
+        "name",
+        "district",
+        "sector",
+        "size",
+        "status",
+        "submitted_at",
+        "verified_at",
+    ]
+    list_filter = [
+        StatusFilter,
+        "district",
+        "sector",
+        "organisation_type",
+        "size",
+        *[(field, commitment_filter(field, text)) for field, _, text in COMMITMENTS],
+    ]
     search_fields = ["name", "contact_name", "email"]
     date_hierarchy = "submitted_at"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    ordering = ["submitted_at"]
+    list_per_page = 50
+    actions = ["approve_selected", "reject_selected", "withdraw_selected", "export_csv"]
     inlines = [PledgeEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/pledges/pledge/change_form.html"
     readonly_fields = [
         "slug",
         "status",
+        "rejection_reason",
         "submitted_at",
         "verified_at",
         "approved_at",
         "rejected_at",
         "withdrawn_at",
+        "erased_at",
         "authorised",
         "agreed_to_listing",
         "privacy_notice_version",
         "consented_at",
     ]
+    fieldsets = [
+        ("Status", {"fields": ["status", "rejection_reason", "moderator_note"]}),
+        (
+            "Public details",
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "organisation_type",
+                    "sector",
+                    "size",
+                    "district",
+                    "website",
+                    "logo",
+                    "statement",
+                    *[field for field, _, _ in COMMITMENTS],
+                ]
+            },
+        ),
+        (
+            "Private contact details",
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_role",
+                    "email",
+                    "phone",
+                    "postcode",
+                    "companies_house_number",
+                    "charity_number",
+                ]
+            },
+        ),
+        (
+            "Consent and timeline",
+            {
+                "fields": [
+                    "authorised",
+                    "agreed_to_listing",
+                    "privacy_notice_version",
+                    "consented_at",
+                    "submitted_at",
+                    "verified_at",
+                    "approved_at",
+                    "rejected_at",
+                    "withdrawn_at",
+                    "erased_at",
+                ]
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            obj.events.create(
+                action=PledgeEvent.Action.UPDATED,
+                from_status=obj.status,
+                to_status=obj.status,
+                actor=request.user,
+                note="Changed in the admin: " + ", ".join(form.changed_data) + ".",
+            )
+
+    # Permissions -------------------------------------------------------------
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("pledges.export_pledges")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_export_permission(request):
+            actions.pop("export_csv", None)
+        if not self.has_change_permission(request):
+            for name in ("approve_selected", "reject_selected", "withdraw_selected"):
+                actions.pop(name, None)
+        return actions
+
+    # Decisions ------------------------------------------------------------------
+
+    def decide(self, request, pledges, verb, move, notify=None):
+        """Apply one transition to each pledge, then report what happened and mail."""
+        done, refused = [], []
+        for pledge in pledges:
+            try:
+                move(pledge)
+            except PledgeStateError as error:
+                refused.append(f"{pledge.name} ({error.status})")
+            else:
+                done.append(pledge)
+        if done:
+            self.message_user(
+                request, f"{verb.capitalize()} {len(done)} pledge{'s'[: len(done) != 1]}."
+            )
+        if refused:
+            self.message_user(
+                request,
+                f"Not {verb}, as the pledge is in the wrong state: {', '.join(refused)}.",
+                messages.ERROR,
+            )
+        if notify:
+            failed = [pledge.name for pledge in done if not notify(pledge)]
+            if failed:
+                self.message_user(
+                    request,
+                    "The decision stands, but the email could not be sent to: "
+                    f"{', '.join(failed)}. Please contact them another way.",
+                    messages.WARNING,
+                )
+        return done
+
+    @admin.action(description="Approve selected pledges", permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self.decide(
+            request,
+            queryset,
+            "approved",
+            lambda pledge: pledge.approve(by=request.user),
+            emails.send_approval,
+        )
+
+    @admin.action(description="Reject selected pledges…", permissions=["change"])
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self.decide(
+                request,
+                queryset,
+                "rejected",
+                lambda pledge: pledge.reject(by=request.user, **form.cleaned_data),
+                emails.send_rejection,
+            )
+            return None
+        return self.confirmation(request, "reject", queryset, form)
+
+    @admin.action(description="Withdraw selected pledges…", permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        if "confirm" in request.POST:
+            self.decide(
+                request, queryset, "withdrawn", lambda pledge: pledge.withdraw(by=request.user)
+            )
+            return None
+        return self.confirmation(request, "withdraw", queryset)
+
+    def confirmation(self, request, decision, queryset, form=None, single=None):
+        return TemplateResponse(
+            request,
+            "admin/pledges/pledge/confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{decision.capitalize()} {'this pledge' if single else 'pledges'}",
+                "decision": decision,
+                "pledges": queryset,
+                "form": form,
+                "single": single,
+                "opts": self.model._meta,
+                "action": f"{decision}_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Export selected pledges with contact details (CSV)")
+    def export_csv(self, request, queryset):
+        if not self.has_export_permission(request):
+            self.message_user(request, "You do not have permission to export.", messages.ERROR)
+            return None
+        columns = [
+            "name", "status", "organisation_type", "sector", "size", "district", "website",
+            "contact_name", "contact_role", "email", "phone", "postcode",
+            "companies_house_number", "charity_number",
+            *[field for field, _, _ in COMMITMENTS],
+            "submitted_at", "verified_at", "approved_at",
+        ]  # fmt: skip
+        rows = ([str(getattr(p, c)) for c in columns] for p in queryset.order_by("submitted_at"))
+        stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+        return csv_response(f"pledges-contacts-{stamp}.csv", columns, rows)
+
+    # One pledge: the buttons on its page ---------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", view(self.approve_one), name="pledges_pledge_approve"),
+            path("<int:pk>/reject/", view(self.reject_one), name="pledges_pledge_reject"),
+            path("<int:pk>/withdraw/", view(self.withdraw_one), name="pledges_pledge_withdraw"),
+            *super().get_urls(),
+        ]
+
+    def one(self, request, pk):
+        pledge = get_object_or_404(Pledge, pk=pk)
+        if not self.has_change_permission(request, pledge):
+            raise PermissionDenied
+        return pledge
+
+    def back_to(self, pledge):
+        return redirect(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
+
+    def approve_one(self, request, pk):
+        pledge = self.one(request, pk)
+        if request.method == "POST":
+            self.approve_selected(request, Pledge.objects.filter(pk=pk))
+        return self.back_to(pledge)
+
+    def reject_one(self, request, pk):
+        pledge = self.one(request, pk)
+        form = RejectForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            self.decide(
+                request,
+                [pledge],
+                "rejected",
+                lambda p: p.reject(by=request.user, **form.cleaned_data),
+                emails.send_rejection,
+            )
+            return self.back_to(pledge)
+        return self.confirmation(request, "reject", [pledge], form, single=pledge)
+
+    def withdraw_one(self, request, pk):
+        pledge = self.one(request, pk)
+        if request.method == "POST":
+            self.decide(request, [pledge], "withdrawn", lambda p: p.withdraw(by=request.user))
+            return self.back_to(pledge)
+        return self.confirmation(request, "withdraw", [pledge], single=pledge)

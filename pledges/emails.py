@@ -8,7 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from pledges.tokens import LINK_MAX_AGE, make_token
+from pledges.tokens import LINK_MAX_AGE, MANAGE_MAX_AGE, make_manage_token, make_token
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,10 @@ def send_verification(pledge):
 
 def moderator_addresses():
     staff = get_user_model().objects.with_perm(
-        "pledges.change_pledge", include_superusers=True, is_active=True
+        "pledges.change_pledge",
+        include_superusers=True,
+        is_active=True,
+        backend="django.contrib.auth.backends.ModelBackend",
     )
     addresses = {user.email.lower() for user in staff if user.email}
     addresses.update(address.lower() for address in settings.MODERATOR_EMAILS)
@@ -66,4 +69,44 @@ def notify_moderators(pledge):
     return all(
         send("moderators", [address], {"pledge": pledge, "link": link}, about=f"pledge {pledge.pk}")
         for address in to
+    )
+
+
+def pledge_links(pledge):
+    public = absolute(pledge.get_absolute_url())
+    return {
+        "public_link": public,
+        "badge_link": public + "#badge",
+        "manage_link": absolute(reverse("pledges:manage", args=[make_manage_token(pledge)])),
+        "manage_days": MANAGE_MAX_AGE.days,
+    }
+
+
+def send_approval(pledge):
+    return send(
+        "approved",
+        [pledge.email],
+        {"pledge": pledge, **pledge_links(pledge)},
+        about=f"pledge {pledge.pk}",
+    )
+
+
+def send_rejection(pledge):
+    note = pledge.events.filter(action="rejected").values_list("note", flat=True).last() or ""
+    reason = pledge.get_rejection_reason_display()
+    extra = note.removeprefix(reason + ".").strip()
+    return send(
+        "rejected",
+        [pledge.email],
+        {"pledge": pledge, "reason": reason, "note": extra},
+        about=f"pledge {pledge.pk}",
+    )
+
+
+def send_manage_link(pledge):
+    return send(
+        "manage",
+        [pledge.email],
+        {"pledge": pledge, **pledge_links(pledge)},
+        about=f"pledge {pledge.pk}",
     )

@@ -11,7 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from campaign.content import PRIVACY_NOTICE_VERSION
 from pledges import validators
 from pledges.logos import clean_logo
-from pledges.models import COMMITMENTS, Pledge
+from pledges.models import COMMITMENTS, EDITABLE, Pledge
 
 STARTED_SALT = "pledges.form-started"
 
@@ -312,7 +312,9 @@ class PledgeForm(forms.ModelForm):
         return fields
 
 
-class ResendForm(forms.Form):
+class EmailForm(forms.Form):
+    """An email address, for sending a fresh link to whoever signed with it."""
+
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -328,3 +330,84 @@ class ResendForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ManageForm(forms.ModelForm):
+    """What an organisation may change about its own pledge."""
+
+    name = PledgeForm.base_fields["name"]
+    website = PledgeForm.base_fields["website"]
+    statement = PledgeForm.base_fields["statement"]
+    new_logo = forms.FileField(
+        label="New logo (optional)",
+        required=False,
+        help_text="A PNG, JPEG or WebP image of up to 2 MB, to replace the one shown now.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove our logo", required=False)
+
+    class Meta:
+        model = Pledge
+        fields = EDITABLE
+        labels = {
+            "size": "Number of employees",
+            **{field: f"We commit to {text}" for field, _, text in COMMITMENTS},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "name"
+        ].help_text = "If you change the name, our team checks the pledge again before it is shown."
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Your organisation",
+                "name",
+                "size",
+                "website",
+                "statement",
+                "new_logo",
+                *(["remove_logo"] if "remove_logo" in self.fields else []),
+            ),
+            Fieldset(
+                "What your organisation commits to",
+                *[field for field, _, _ in COMMITMENTS],
+                css_id="commitments",
+            ),
+            Submit("save", "Save changes"),
+        )
+
+    def clean_name(self):
+        return validators.tidy(self.cleaned_data["name"])
+
+    def clean_new_logo(self):
+        upload = self.cleaned_data["new_logo"]
+        return clean_logo(upload) if upload else None
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(field) for field, _, _ in COMMITMENTS):
+            self.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+        name = data.get("name")
+        others = Pledge.objects.matching(name=name).exclude(pk=self.instance.pk) if name else None
+        if others and others.exists():
+            self.add_error("name", f"{name} has already signed the pledge.")
+        return data
+
+    def _post_clean(self):
+        # Changes are applied by Pledge.update_details, which records them; the
+        # instance must stay as it is until then.
+        pass
+
+    def changes(self):
+        data = self.cleaned_data
+        changes = {field: data[field] for field in EDITABLE}
+        if data.get("new_logo"):
+            changes["logo"] = data["new_logo"]
+        elif data.get("remove_logo"):
+            changes["logo"] = ""
+        return changes

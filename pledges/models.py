@@ -83,6 +83,20 @@ COMMITMENTS = [
 ]
 
 
+class RejectionReason(models.TextChoices):
+    NOT_REAL = "not-real", "Not a real organisation"
+    NOT_LANCASHIRE = "not-lancashire", "Not connected to Lancashire"
+    DUPLICATE = "duplicate", "A duplicate of another pledge"
+    INAPPROPRIATE = "inappropriate", "Inappropriate content"
+    OTHER = "other", "Another reason"
+
+
+# What an organisation may change about its own pledge through the manage link.
+EDITABLE = ["name", "website", "statement", "size", *[field for field, _, _ in COMMITMENTS]]
+# Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
+PERSONAL = ["contact_name", "contact_role", "email", "phone", "postcode"]
+
+
 class PledgeStateError(Exception):
     """A transition was asked of a pledge in a status it cannot start from."""
 
@@ -152,17 +166,22 @@ class Pledge(models.Model):
     commits_environment = models.BooleanField("protecting the environment", default=False)
 
     # Private: staff only, never in a public page, feed, export or log line.
-    contact_name = models.CharField(max_length=100)
-    contact_role = models.CharField("job title", max_length=100)
-    email = models.EmailField("email address", max_length=254)
+    # Blank only once erased: the sign-up form requires them.
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_role = models.CharField("job title", max_length=100, blank=True)
+    email = models.EmailField("email address", max_length=254, blank=True)
     phone = PhoneNumberField("phone number", blank=True, region="GB")
-    postcode = models.CharField(max_length=8)
+    postcode = models.CharField(max_length=8, blank=True)
     companies_house_number = models.CharField(max_length=8, blank=True)
     charity_number = models.CharField(max_length=12, blank=True)
     authorised = models.BooleanField("authorised to sign", default=False)
     agreed_to_listing = models.BooleanField("agreed to public listing", default=False)
     privacy_notice_version = models.CharField(max_length=20)
     consented_at = models.DateTimeField()
+    moderator_note = models.TextField(
+        blank=True, help_text="Private to staff: never shown to the organisation or the public."
+    )
+    rejection_reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
 
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.UNVERIFIED, db_index=True
@@ -172,11 +191,13 @@ class Pledge(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField("personal data erased", null=True, blank=True)
 
     objects = PledgeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]
+        permissions = [("export_pledges", "Can export pledges with contact details")]
         constraints = [
             # One active pledge per organisation, enforced by the database so that
             # two simultaneous submissions cannot both succeed.
@@ -284,26 +305,77 @@ class Pledge(models.Model):
             stamp="approved_at",
         )
 
-    def reject(self, *, by, note=""):
+    def reject(self, *, by, reason, note=""):
         self._move(
             PledgeEvent.Action.REJECTED,
             self.Status.REJECTED,
             allowed_from=[self.Status.PENDING],
             by=by,
-            note=note,
+            note=" ".join(filter(None, [RejectionReason(reason).label + ".", note])),
             stamp="rejected_at",
+            rejection_reason=reason,
         )
 
     def withdraw(self, *, by=None, note=""):
-        """Withdraw the pledge; `by` is the staff member, or None for the organisation."""
-        self._move(
-            PledgeEvent.Action.WITHDRAWN,
-            self.Status.WITHDRAWN,
-            allowed_from=[self.Status.PENDING, self.Status.APPROVED],
-            by=by,
-            note=note,
-            stamp="withdrawn_at",
-        )
+        """Withdraw the pledge; `by` is the staff member, or None for the organisation.
+
+        An organisation that withdraws wants to be forgotten: its contact details go
+        at once. Staff may still need them, so theirs wait for purge_pledges.
+        """
+        with transaction.atomic():
+            self._move(
+                PledgeEvent.Action.WITHDRAWN,
+                self.Status.WITHDRAWN,
+                allowed_from=[self.Status.PENDING, self.Status.APPROVED],
+                by=by,
+                note=note,
+                stamp="withdrawn_at",
+            )
+            if by is None:
+                self.erase_personal_data()
+
+    def update_details(self, changes, *, by=None):
+        """Apply the organisation's own changes; a new name goes back for review."""
+        changed = {
+            field: value for field, value in changes.items() if getattr(self, field) != value
+        }
+        if not changed:
+            return []
+        with transaction.atomic():
+            current = Pledge.objects.select_for_update().get(pk=self.pk)
+            if current.status not in (self.Status.PENDING, self.Status.APPROVED):
+                raise PledgeStateError(current, "update")
+            new_status = current.status
+            if "name" in changed and current.status == self.Status.APPROVED:
+                new_status = self.Status.PENDING
+            old_logo = current.logo.name
+            for field, value in changed.items():
+                setattr(self, field, value)
+            self.status = new_status
+            self.save(update_fields=[*changed, "status"])
+            if "logo" in changed and old_logo:
+                storage = self.logo.storage
+                transaction.on_commit(lambda: storage.delete(old_logo))
+            labels = [str(Pledge._meta.get_field(field).verbose_name) for field in changed]
+            self.events.create(
+                action=PledgeEvent.Action.UPDATED,
+                from_status=current.status,
+                to_status=new_status,
+                actor=by,
+                note="Changed: " + ", ".join(labels) + ".",
+            )
+        return list(changed)
+
+    def erase_personal_data(self):
+        """Blank the contact's details, keeping what the audit trail needs."""
+        with transaction.atomic():
+            for field in PERSONAL:
+                setattr(self, field, "")
+            self.erased_at = timezone.now()
+            self.save(update_fields=[*PERSONAL, "erased_at"])
+            self.events.create(
+                action=PledgeEvent.Action.ERASED, from_status=self.status, to_status=self.status
+            )
 
 
 class PledgeEvent(models.Model):
@@ -316,6 +388,7 @@ class PledgeEvent(models.Model):
         REJECTED = "rejected", "Reject"
         WITHDRAWN = "withdrawn", "Withdraw"
         UPDATED = "updated", "Update"
+        ERASED = "erased", "Erase personal data"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)

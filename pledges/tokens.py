@@ -1,11 +1,18 @@
-"""Signed, expiring links for emails."""
+"""Signed, expiring links for emails.
 
+A verification link names the pledge; a manage link also carries a digest of the
+contact's address, so it stops working once that address changes or is erased.
+"""
+
+import hashlib
 from datetime import timedelta
 
 from django.core import signing
 
 VERIFY_SALT = "pledges.verify"
+MANAGE_SALT = "pledges.manage"
 LINK_MAX_AGE = timedelta(days=7)
+MANAGE_MAX_AGE = timedelta(days=30)
 
 
 class BadLink(Exception):
@@ -19,11 +26,30 @@ def make_token(pledge, salt=VERIFY_SALT):
     return signing.dumps(pledge.pk, salt=salt)
 
 
-def read_token(token, salt=VERIFY_SALT):
-    """The pledge's id from a token, or BadLink."""
+def read_token(token, salt=VERIFY_SALT, max_age=LINK_MAX_AGE):
+    """What a token was made from, or BadLink."""
     try:
-        return signing.loads(token, salt=salt, max_age=LINK_MAX_AGE)
+        return signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired:
         raise BadLink(expired=True) from None
     except signing.BadSignature:
         raise BadLink() from None
+
+
+def _address_digest(pledge):
+    return hashlib.sha256(pledge.email.lower().encode()).hexdigest()[:16]
+
+
+def make_manage_token(pledge):
+    return signing.dumps([pledge.pk, _address_digest(pledge)], salt=MANAGE_SALT)
+
+
+def read_manage_token(token, pledges):
+    """The pledge a manage link is for, from the queryset given, or BadLink."""
+    payload = read_token(token, salt=MANAGE_SALT, max_age=MANAGE_MAX_AGE)
+    if not (isinstance(payload, list) and len(payload) == 2):
+        raise BadLink()
+    pledge = pledges.filter(pk=payload[0]).first()
+    if pledge is None or not pledge.email or _address_digest(pledge) != payload[1]:
+        raise BadLink()
+    return pledge

@@ -10,5 +10,11 @@ urlpatterns = [
     path("pledge/verify/<str:token>/", views.verify, name="verify"),
     path("pledge/resend/", views.resend, name="resend"),
     path("pledge/resend/sent/", views.resent, name="resent"),
+    path("pledge/manage/", views.manage_request, name="manage_request"),
+    path("pledge/manage/sent/", views.manage_sent, name="manage_sent"),
+    path("pledge/manage/<str:token>/", views.manage, name="manage"),
+    path("pledge/manage/<str:token>/withdraw/", views.manage_withdraw, name="manage_withdraw"),
+    path("pledge/withdrawn/", views.withdrawn, name="withdrawn"),
     path("signatories/<slug:slug>/", views.detail, name="detail"),
+    path("signatories/<slug:slug>/badge.svg", views.badge, name="badge"),
 ]

@@ -1,17 +1,23 @@
 import logging
+from contextlib import suppress
 
 from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from campaign.content import pledge_text
 from pledges import emails
 from pledges.abuse import over_limit
-from pledges.forms import PledgeForm, ResendForm
+from pledges.forms import EmailForm, ManageForm, PledgeForm
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError
-from pledges.tokens import BadLink, read_token
+from pledges.tokens import BadLink, read_manage_token, read_token
 
 log = logging.getLogger(__name__)
+
+# Pledges an organisation can still change or withdraw.
+MANAGEABLE = [Pledge.Status.PENDING, Pledge.Status.APPROVED]
 
 
 def too_many(request):
@@ -65,15 +71,7 @@ def verify(request, token):
     try:
         pledge = get_object_or_404(Pledge, pk=read_token(token))
     except BadLink as bad:
-        return render(
-            request,
-            "pledges/link_problem.html",
-            {
-                "expired": bad.expired,
-                "title": "This link has expired" if bad.expired else "This link does not work",
-            },
-            status=400,
-        )
+        return link_problem(request, bad)
     try:
         pledge.verify()
     except PledgeStateError:
@@ -90,7 +88,7 @@ def verify(request, token):
 
 @require_http_methods(["GET", "POST"])
 def resend(request):
-    form = ResendForm(request.POST) if request.method == "POST" else ResendForm()
+    form = EmailForm(request.POST) if request.method == "POST" else EmailForm()
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "resend"):
             return too_many(request)
@@ -120,3 +118,111 @@ def detail(request, slug):
             "description": f"{pledge.name} is backing Lancashire.",
         },
     )
+
+
+def link_problem(request, bad, resend_url="pledges:resend"):
+    return render(
+        request,
+        "pledges/link_problem.html",
+        {
+            "expired": bad.expired,
+            "resend_url": resend_url,
+            "title": "This link has expired" if bad.expired else "This link does not work",
+        },
+        status=400,
+    )
+
+
+def managed_pledge(token):
+    return read_manage_token(token, Pledge.objects.filter(status__in=MANAGEABLE))
+
+
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    try:
+        pledge = managed_pledge(token)
+    except BadLink as bad:
+        return link_problem(request, bad, "pledges:manage_request")
+    if request.method == "POST":
+        form = ManageForm(request.POST, request.FILES, instance=pledge)
+        if form.is_valid():
+            try:
+                changed = pledge.update_details(form.changes())
+            except (IntegrityError, PledgeStateError):
+                # Another organisation took the name a moment ago, or staff acted.
+                form.add_error(
+                    "name", f"{form.cleaned_data['name']} has already signed the pledge."
+                )
+            else:
+                if "name" in changed and pledge.status == Pledge.Status.PENDING:
+                    messages.info(
+                        request,
+                        "Your changes are saved. Because the name changed, our team will check "
+                        "the pledge again; it is off the public list until then.",
+                    )
+                elif changed:
+                    messages.success(request, "Your changes are saved.")
+                else:
+                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                return redirect("pledges:manage", token=token)
+    else:
+        form = ManageForm(instance=pledge)
+    return render(
+        request,
+        "pledges/manage.html",
+        {"form": form, "pledge": pledge, "token": token, "title": "Manage your pledge"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage_withdraw(request, token):
+    try:
+        pledge = managed_pledge(token)
+    except BadLink as bad:
+        return link_problem(request, bad, "pledges:manage_request")
+    if request.method == "POST":
+        # Withdrawn a moment ago by staff? The outcome is the same.
+        with suppress(PledgeStateError):
+            pledge.withdraw()
+        return redirect("pledges:withdrawn")
+    return render(
+        request,
+        "pledges/withdraw.html",
+        {"pledge": pledge, "token": token, "title": "Withdraw your pledge"},
+    )
+
+
+def withdrawn(request):
+    return render(request, "pledges/withdrawn.html", {"title": "Your pledge has been withdrawn"})
+
+
+@require_http_methods(["GET", "POST"])
+def manage_request(request):
+    form = EmailForm(request.POST) if request.method == "POST" else EmailForm()
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "resend"):
+            return too_many(request)
+        for pledge in Pledge.objects.filter(
+            status__in=MANAGEABLE, email__iexact=form.cleaned_data["email"]
+        ):
+            emails.send_manage_link(pledge)
+        # The same answer whether or not a pledge uses the address.
+        return redirect("pledges:manage_sent")
+    return render(
+        request, "pledges/manage_request.html", {"form": form, "title": "Manage your pledge"}
+    )
+
+
+def manage_sent(request):
+    return render(request, "pledges/manage_sent.html", {"title": "Check your email"})
+
+
+def badge(request, slug):
+    pledge = get_object_or_404(Pledge.objects.public(), slug=slug)
+    response = render(
+        request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml"
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    # Shown on other organisations' sites, so it must not be blocked there.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response

@@ -27,16 +27,29 @@ def test_the_happy_path_stamps_and_records_each_step(staff):
         ("verified", "unverified", "pending", None, ""),
         ("approved", "pending", "approved", staff.pk, ""),
         ("withdrawn", "approved", "withdrawn", None, "Closing down"),
+        ("erased", "withdrawn", "withdrawn", None, ""),
     ]
-    assert str(pledge.events.last()) == "Withdraw by the organisation"
+    assert str(pledge.events.get(action="withdrawn")) == "Withdraw by the organisation"
+    # The organisation withdrew, so its contact details went with it.
+    assert (pledge.contact_name, pledge.email, pledge.postcode, str(pledge.phone)) == ("",) * 4
+    assert pledge.erased_at is not None
+
+
+def test_staff_withdrawal_keeps_contact_details_until_the_purge(staff):
+    pledge = make_pledge(status=S.APPROVED)
+    pledge.withdraw(by=staff)
+    pledge.refresh_from_db()
+    assert pledge.status == S.WITHDRAWN
+    assert pledge.email and pledge.erased_at is None
 
 
 def test_reject_records_the_note(staff):
     pledge = make_pledge(status=S.PENDING)
-    pledge.reject(by=staff, note="Not connected to Lancashire")
+    pledge.reject(by=staff, reason="not-lancashire", note="Based in Leeds.")
     pledge.refresh_from_db()
     assert pledge.status == S.REJECTED and pledge.rejected_at
-    assert pledge.events.last().note == "Not connected to Lancashire"
+    assert pledge.rejection_reason == "not-lancashire"
+    assert pledge.events.last().note == "Not connected to Lancashire. Based in Leeds."
 
 
 @pytest.mark.parametrize(
@@ -58,7 +71,7 @@ def test_reject_records_the_note(staff):
 )
 def test_a_move_from_the_wrong_state_is_refused_and_changes_nothing(staff, start, move):
     pledge = make_pledge(status=start)
-    kwargs = {} if move == "verify" else {"by": staff}
+    kwargs = {"verify": {}, "reject": {"by": staff, "reason": "other"}}.get(move, {"by": staff})
     with pytest.raises(PledgeStateError):
         getattr(pledge, move)(**kwargs)
     pledge.refresh_from_db()
@@ -71,7 +84,7 @@ def test_a_stale_copy_cannot_move_a_pledge_twice(staff):
     second = Pledge.objects.get(pk=first.pk)
     first.approve(by=staff)
     with pytest.raises(PledgeStateError):
-        second.reject(by=staff)
+        second.reject(by=staff, reason="other")
     assert Pledge.objects.get(pk=first.pk).status == S.APPROVED
 
 

@@ -1,0 +1,15 @@
+from django import template
+
+from pledges.models import Pledge
+
+register = template.Library()
+
+
+@register.filter
+def minutes(duration):
+    return int(duration.total_seconds() // 60)
+
+
+@register.simple_tag
+def pending_count():
+    return Pledge.objects.filter(status=Pledge.Status.PENDING).count()
