@@ -63,12 +63,13 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
-def commitment_filter(field, label):
-    return type(
-        f"{field}_filter",
-        (admin.BooleanFieldListFilter,),
-        {"title": property(lambda self: f"commits to {label}")},
-    )
+def commitment_filter(label):
+    class CommitmentFilter(admin.BooleanFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = f"commits to {label}"
+
+    return CommitmentFilter
 
 
 class RejectForm(forms.Form):
@@ -101,7 +102,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "sector",
         "organisation_type",
         "size",
-        *[(field, commitment_filter(field, text)) for field, _, text in COMMITMENTS],
+        *[(field, commitment_filter(text)) for field, _, text in COMMITMENTS],
     ]
     search_fields = ["name", "contact_name", "email"]
     date_hierarchy = "submitted_at"

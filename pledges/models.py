@@ -94,7 +94,7 @@ class RejectionReason(models.TextChoices):
 # What an organisation may change about its own pledge through the manage link.
 EDITABLE = ["name", "website", "statement", "size", *[field for field, _, _ in COMMITMENTS]]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
-PERSONAL = ["contact_name", "contact_role", "email", "phone", "postcode"]
+PERSONAL = ["contact_name", "contact_role", "email", "phone", "postcode", "moderator_note"]
 
 
 class PledgeStateError(Exception):

@@ -1,0 +1,63 @@
+"""Delete unconfirmed pledges after 7 days; erase personal data of closed ones after 90.
+
+Run daily, from cron or a scheduler:  python manage.py purge_pledges
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from pledges.models import Pledge
+
+UNVERIFIED_FOR = timedelta(days=7)
+CLOSED_FOR = timedelta(days=90)
+
+
+def due(now):
+    """The pledges to delete, and the pledges whose personal data to erase."""
+    stale = Pledge.objects.filter(
+        status=Pledge.Status.UNVERIFIED, submitted_at__lt=now - UNVERIFIED_FOR
+    )
+    closed = Pledge.objects.filter(erased_at__isnull=True).filter(
+        Q(status=Pledge.Status.REJECTED, rejected_at__lt=now - CLOSED_FOR)
+        | Q(status=Pledge.Status.WITHDRAWN, withdrawn_at__lt=now - CLOSED_FOR)
+    )
+    return stale, closed
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete unverified pledges older than 7 days and erase the personal data of "
+        "rejected and withdrawn pledges older than 90 days."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be done, and change nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        stale, closed = due(timezone.now())
+        would = "Would " if dry_run else ""
+        deleted, erased = stale.count(), closed.count()
+        if not dry_run:
+            storage = Pledge._meta.get_field("logo").storage
+            for pledge in stale.iterator():
+                with transaction.atomic():
+                    logo = pledge.logo.name
+                    pledge.delete()
+                    if logo:
+                        transaction.on_commit(lambda name=logo: storage.delete(name))
+            for pledge in closed.iterator():
+                pledge.erase_personal_data()
+        self.stdout.write(
+            f"{would}{'delete' if dry_run else 'Deleted'} {deleted} unverified "
+            f"pledge{'s'[: deleted != 1]} older than 7 days."
+        )
+        self.stdout.write(
+            f"{would}{'erase' if dry_run else 'Erased'} the personal data of {erased} "
+            f"rejected or withdrawn pledge{'s'[: erased != 1]} older than 90 days."
+        )

@@ -1,0 +1,279 @@
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+
+from pledges.models import Pledge
+from tests.factories import make_pledge
+
+pytestmark = pytest.mark.django_db
+
+S = Pledge.Status
+CHANGELIST = "/admin/pledges/pledge/"
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@opcc.example", "a long passphrase", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def mod_client(client, moderator):
+    client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def action(client, name, pledges, **extra):
+    # From the "All" view, as an action only reaches pledges the current filter shows.
+    data = {"action": name, "_selected_action": [p.pk for p in pledges], **extra}
+    return client.post(CHANGELIST + "?status=all", data, follow=True)
+
+
+def page_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_queue_opens_on_pending_pledges_oldest_first(mod_client):
+    newer = make_pledge(status=S.PENDING)
+    older = make_pledge(status=S.PENDING)
+    Pledge.objects.filter(pk=older.pk).update(submitted_at=newer.submitted_at.replace(year=2025))
+    make_pledge(status=S.APPROVED)
+    make_pledge(status=S.UNVERIFIED)
+    response = mod_client.get(CHANGELIST)
+    assert [p.pk for p in response.context["cl"].result_list] == [older.pk, newer.pk]
+    html = response.content.decode()
+    for column in ("Organisation name", "District", "Sector", "Number of employees", "Status",
+                   "Submitted at", "Verified at"):  # fmt: skip
+        assert f">{column}</a>" in html, column
+
+
+def test_the_status_filter_can_show_everything(mod_client):
+    for status in S:
+        make_pledge(status=status)
+    response = mod_client.get(CHANGELIST + "?status=all")
+    assert len(response.context["cl"].result_list) == 5
+    response = mod_client.get(CHANGELIST + "?status=approved")
+    assert [p.status for p in response.context["cl"].result_list] == [S.APPROVED]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["status", "district", "sector", "type of organisation", "number of employees",
+     "commits to spend through local and regional firms", "commits to pay the real Living Wage",
+     "commits to create jobs and apprenticeships", "commits to create volunteering opportunities",
+     "commits to protect the environment"],
+)  # fmt: skip
+def test_each_filter_shows(mod_client, title):
+    make_pledge(status=S.PENDING)
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert f"By {title}" in html
+
+
+def test_search_finds_by_name_contact_and_email(mod_client):
+    pledge = make_pledge(status=S.PENDING, name="Lytham Lanterns", contact_name="Ada Quill")
+    make_pledge(status=S.PENDING)
+    for term in ("Lanterns", "Ada Quill", pledge.email):
+        response = mod_client.get(CHANGELIST, {"q": term})
+        assert [p.pk for p in response.context["cl"].result_list] == [pledge.pk], term
+    assert '<nav class="toplinks">' in mod_client.get(CHANGELIST).content.decode()  # by date
+
+
+def test_the_admin_index_says_how_many_are_waiting(mod_client):
+    make_pledge(status=S.PENDING)
+    make_pledge(status=S.PENDING)
+    html = mod_client.get("/admin/").content.decode()
+    assert "2 pledges waiting for review." in html
+
+
+def test_approve_one_from_its_page_emails_the_organisation(mod_client, moderator):
+    pledge = make_pledge(status=S.PENDING)
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/approve/", follow=True)
+    assert "Approved 1 pledge." in page_messages(response)
+    pledge.refresh_from_db()
+    assert pledge.status == S.APPROVED and pledge.approved_at
+    event = pledge.events.last()
+    assert (event.action, event.actor) == ("approved", moderator)
+    (message,) = mail.outbox
+    assert message.to == [pledge.email]
+    assert f"http://127.0.0.1:8000/signatories/{pledge.slug}/" in message.body
+    assert f"http://127.0.0.1:8000/signatories/{pledge.slug}/#badge" in message.body
+    assert "http://127.0.0.1:8000/pledge/manage/" in message.body
+
+
+def test_bulk_approve_reports_a_count_and_refuses_the_wrong_state(mod_client):
+    pending = [make_pledge(status=S.PENDING) for _ in range(3)]
+    withdrawn = make_pledge(status=S.WITHDRAWN)
+    response = action(mod_client, "approve_selected", [*pending, withdrawn])
+    msgs = page_messages(response)
+    assert "Approved 3 pledges." in msgs
+    assert (
+        f"Not approved, as the pledge is in the wrong state: {withdrawn.name} (withdrawn)." in msgs
+    )
+    assert Pledge.objects.filter(status=S.APPROVED).count() == 3
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == S.WITHDRAWN and withdrawn.events.count() == 1
+    assert len(mail.outbox) == 3
+
+
+def test_reject_asks_for_a_reason_before_anything_changes(mod_client):
+    pledge = make_pledge(status=S.PENDING)
+    response = mod_client.get(f"{CHANGELIST}{pledge.pk}/reject/")
+    html = response.content.decode()
+    reasons = [
+        "Not a real organisation",
+        "Not connected to Lancashire",
+        "A duplicate of another pledge",
+        "Inappropriate content",
+        "Another reason",
+    ]
+    for reason in reasons:
+        assert reason in html
+    assert Pledge.objects.get().status == S.PENDING
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/reject/", {"note": "x"})
+    assert "Please choose a reason." in response.content.decode()
+    assert Pledge.objects.get().status == S.PENDING
+    assert mail.outbox == []
+
+
+def test_reject_with_a_reason_and_note_emails_both(mod_client):
+    pledge = make_pledge(status=S.PENDING)
+    mod_client.post(
+        f"{CHANGELIST}{pledge.pk}/reject/",
+        {"reason": "not-lancashire", "note": "We could not find a Lancashire site."},
+    )
+    pledge.refresh_from_db()
+    assert pledge.status == S.REJECTED and pledge.rejection_reason == "not-lancashire"
+    (message,) = mail.outbox
+    assert "The reason: Not connected to Lancashire." in message.body
+    assert "We could not find a Lancashire site." in message.body
+
+
+def test_bulk_reject_goes_through_the_reason_page(mod_client):
+    pledges = [make_pledge(status=S.PENDING) for _ in range(2)]
+    first = action(mod_client, "reject_selected", pledges)
+    assert "Reject pledges" in first.content.decode()
+    assert Pledge.objects.filter(status=S.PENDING).count() == 2
+    response = action(mod_client, "reject_selected", pledges, confirm="yes", reason="duplicate")
+    assert "Rejected 2 pledges." in page_messages(response)
+    assert Pledge.objects.filter(status=S.REJECTED).count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_staff_can_withdraw_after_confirming(mod_client):
+    pledge = make_pledge(status=S.APPROVED)
+    assert "Yes, withdraw" in mod_client.get(f"{CHANGELIST}{pledge.pk}/withdraw/").content.decode()
+    assert Pledge.objects.get().status == S.APPROVED
+    mod_client.post(f"{CHANGELIST}{pledge.pk}/withdraw/")
+    pledge.refresh_from_db()
+    assert pledge.status == S.WITHDRAWN
+    assert pledge.email  # kept until the purge: staff may need it
+    assert mod_client.get(f"/signatories/{pledge.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("start", [S.WITHDRAWN, S.REJECTED, S.APPROVED, S.UNVERIFIED])
+def test_approving_from_the_wrong_state_is_refused(mod_client, start):
+    pledge = make_pledge(status=start)
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/approve/", follow=True)
+    assert any("wrong state" in m for m in page_messages(response))
+    pledge.refresh_from_db()
+    assert pledge.status == start and pledge.events.count() == 1
+    assert mail.outbox == []
+
+
+def test_the_decision_stands_when_the_email_fails(mod_client, settings, caplog):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    pledge = make_pledge(status=S.PENDING)
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/approve/", follow=True)
+    assert any("the email could not be sent" in m for m in page_messages(response))
+    assert Pledge.objects.get().status == S.APPROVED
+    assert f"Could not send the approved email for pledge {pledge.pk}" in caplog.text
+    assert pledge.email not in caplog.text
+
+
+def test_the_history_and_consent_are_read_only(mod_client):
+    pledge = make_pledge(status=S.PENDING)
+    html = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/").content.decode()
+    assert 'name="moderator_note"' in html
+    for field in ("status", "consented_at", "verified_at", "authorised", "privacy_notice_version"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="events-0-note"' not in html
+
+
+def test_a_staff_edit_is_recorded(mod_client, moderator):
+    pledge = make_pledge(status=S.PENDING)
+    page = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/")
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    data.update(
+        moderator_note="Checked on Companies House.",
+        **{"events-TOTAL_FORMS": 1, "events-INITIAL_FORMS": 1},
+    )
+    data.pop("logo", None)
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    pledge.refresh_from_db()
+    assert pledge.moderator_note == "Checked on Companies House."
+    event = pledge.events.last()
+    assert (event.action, event.actor) == ("updated", moderator)
+    assert "moderator_note" in event.note
+
+
+def test_a_moderator_cannot_reach_users_groups_or_delete(mod_client):
+    pledge = make_pledge(status=S.PENDING)
+    assert mod_client.get("/admin/auth/user/").status_code == 403
+    assert mod_client.get("/admin/auth/group/").status_code == 403
+    assert mod_client.get(f"{CHANGELIST}{pledge.pk}/delete/").status_code == 403
+    response = action(mod_client, "delete_selected", [pledge])
+    assert Pledge.objects.filter(pk=pledge.pk).exists()
+    assert "delete_selected" not in mod_client.get(CHANGELIST).content.decode()
+    assert response.status_code == 200
+
+
+def test_a_moderator_can_edit_figures_and_quotes(mod_client):
+    assert mod_client.get("/admin/campaign/spendfigure/add/").status_code == 200
+    assert mod_client.get("/admin/campaign/testimonial/1/change/").status_code == 200
+
+
+def test_the_moderators_group_has_exactly_these_permissions():
+    perms = Group.objects.get(name="Moderators").permissions.values_list(
+        "content_type__app_label", "codename"
+    )
+    assert sorted(perms) == [
+        ("campaign", "add_spendfigure"), ("campaign", "add_testimonial"),
+        ("campaign", "change_spendfigure"), ("campaign", "change_testimonial"),
+        ("campaign", "view_spendfigure"), ("campaign", "view_testimonial"),
+        ("pledges", "change_pledge"), ("pledges", "view_pledge"), ("pledges", "view_pledgeevent"),
+    ]  # fmt: skip
+
+
+def test_export_needs_its_own_permission(mod_client, moderator):
+    pledge = make_pledge(status=S.PENDING)
+    assert "export_csv" not in mod_client.get(CHANGELIST).content.decode()
+    response = action(mod_client, "export_csv", [pledge])
+    assert response["Content-Type"].startswith("text/html")
+    assert pledge.email not in response.content.decode()
+
+
+def test_export_has_contact_details_and_neutralises_formulas(mod_client, moderator):
+    moderator.user_permissions.add(Permission.objects.get(codename="export_pledges"))
+    pledge = make_pledge(status=S.PENDING, name='=HYPERLINK("http://evil")', contact_name="+Sum")
+    response = action(mod_client, "export_csv", [pledge])
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0]["email"] == pledge.email
+    assert rows[0]["name"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["contact_name"] == "'+Sum"
+
+
+def test_hostile_names_are_escaped_in_the_admin(mod_client):
+    make_pledge(status=S.PENDING, name="<script>alert(1)</script>")
+    html = mod_client.get(CHANGELIST).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
