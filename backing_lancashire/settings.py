@@ -198,7 +198,8 @@ elif not re.fullmatch(r"\d+/\d*[smhd]", PLEDGE_RATE_LIMIT):
 PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "pledges.abuse.client_ip"
+if TRUSTED_PROXY_COUNT < 0:
+    fail("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Told of each newly verified pledge, besides staff with the change-pledge permission.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
 PHONENUMBER_DEFAULT_REGION = "GB"

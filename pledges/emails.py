@@ -31,9 +31,10 @@ def send(template, to, context, *, about):
     )
     try:
         message.send()
-    except Exception:
-        # Logged by pledge id only: the address is private and stays out of logs.
-        log.exception("Could not send the %s email for %s", template, about)
+    except Exception as error:
+        # By pledge id and the kind of failure only: the exception itself may quote the
+        # address (SMTPRecipientsRefused does), and addresses stay out of logs.
+        log.error("Could not send the %s email for %s: %s", template, about, type(error).__name__)
         return False
     return True
 

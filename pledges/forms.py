@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from localflavor.gb.forms import GBPostcodeField
@@ -33,6 +36,20 @@ class WebsiteField(forms.URLField):
         scheme, _, rest = value.partition("://")
         host, slash, path = rest.partition("/")
         return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+    def validate(self, value):
+        super().validate(value)
+        # https://www.lancashire.police.uk@evil.example goes to evil.example.
+        if value and "@" in urlsplit(value).netloc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class TextField(forms.CharField):
+    """Long text, with Windows line endings counted as one character, as browsers count them."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
 
 
 class PledgeForm(forms.ModelForm):
@@ -72,7 +89,7 @@ class PledgeForm(forms.ModelForm):
         help_text="A PNG, JPEG or WebP image of up to 2 MB. Shown on the signatory wall.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    statement = forms.CharField(
+    statement = TextField(
         label="Why your organisation is backing Lancashire (optional)",
         required=False,
         max_length=500,
@@ -123,7 +140,8 @@ class PledgeForm(forms.ModelForm):
         },
     )
     # Bots fill in every field they find; people never see this one.
-    fax = forms.CharField(label="Leave this field empty", required=False)
+    # Named so that no browser's autofill ever fills it in for a person.
+    leave_blank = forms.CharField(label="Leave this field empty", required=False)
     # When the form was shown, signed so that it cannot be forged.
     started = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -178,7 +196,7 @@ class PledgeForm(forms.ModelForm):
         self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", size=10)
         self.fields["phone"].widget.input_type = "tel"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
-        self.fields["fax"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
         if not self.is_bound:
             self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
         self.helper = FormHelper()
@@ -217,7 +235,7 @@ class PledgeForm(forms.ModelForm):
                     '<a href="/privacy/">privacy notice</a>.</p>'
                 ),
             ),
-            Div("fax", css_class="trap", aria_hidden="true"),
+            Div("leave_blank", css_class="trap", aria_hidden="true"),
             "started",
             Submit("submit", "Sign the pledge", css_class="btn-lg"),
         )
@@ -269,6 +287,9 @@ class PledgeForm(forms.ModelForm):
 
     def add_duplicate_error(self, existing):
         """Say the organisation has signed, linking to its public entry but nothing private."""
+        if existing is None:  # lost a race to a pledge that has gone again since
+            self.add_error("name", f"{self.cleaned_data['name']} has already signed the pledge.")
+            return
         same_number = (
             existing.companies_house_number
             and existing.companies_house_number == self.cleaned_data.get("companies_house_number")
@@ -281,6 +302,13 @@ class PledgeForm(forms.ModelForm):
                 who,
                 existing.get_absolute_url(),
             )
+        elif existing.status == Pledge.Status.UNVERIFIED:
+            message = format_html(
+                "{} has already signed the pledge, and is waiting for the email address to be "
+                'confirmed. If that was you, <a href="{}">get a new confirmation link</a>.',
+                who,
+                reverse("pledges:resend"),
+            )
         else:
             message = format_html("{} has already signed the pledge.", who)
         self.add_error("companies_house_number" if same_number else "name", message)
@@ -288,7 +316,7 @@ class PledgeForm(forms.ModelForm):
     # Bot checks: not errors a person would see, so the view decides what to do.
 
     def looks_automated(self, min_seconds):
-        if self.data.get("fax"):
+        if self.data.get("leave_blank"):
             return True
         if not min_seconds:
             return False

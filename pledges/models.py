@@ -1,8 +1,10 @@
+import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -91,6 +93,9 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+# How long an unverified pledge waits for its email to be confirmed.
+UNVERIFIED_FOR = timedelta(days=7)
+
 # What an organisation may change about its own pledge through the manage link.
 EDITABLE = ["name", "website", "statement", "size", *[field for field, _, _ in COMMITMENTS]]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
@@ -109,9 +114,9 @@ class PledgeStateError(Exception):
 class DuplicatePledge(Exception):
     """The organisation already has an active pledge."""
 
-    def __init__(self, existing):
+    def __init__(self, existing=None):
         self.existing = existing
-        super().__init__(f"{existing.name} has already signed the pledge.")
+        super().__init__("The organisation has already signed the pledge.")
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -121,12 +126,26 @@ class PledgeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=Pledge.ACTIVE)
 
-    def matching(self, *, name, companies_house_number=""):
-        """Active pledges that the one-per-organisation rule says are the same organisation."""
-        same = Q(name__iexact=name)
+    def same_organisation(self, *, name, companies_house_number=""):
+        """Active pledges that the one-per-organisation rule counts as this organisation.
+
+        Names are compared with the database's own lower(), exactly as the unique
+        index does, so the check and the constraint never disagree.
+        """
+        same = Q(lower_name=Lower(Value(name)))
         if companies_house_number:
             same |= Q(companies_house_number=companies_house_number)
-        return self.active().filter(same)
+        return self.active().alias(lower_name=Lower("name")).filter(same)
+
+    def matching(self, **organisation):
+        """The pledge that stops this organisation signing again, if any."""
+        return self.same_organisation(**organisation).exclude(pk__in=self.expired().values("pk"))
+
+    def expired(self):
+        """Unverified pledges whose link has run out: purged daily, and never in the way."""
+        return self.filter(
+            status=Pledge.Status.UNVERIFIED, submitted_at__lt=timezone.now() - UNVERIFIED_FOR
+        )
 
 
 def logo_path(pledge, filename):
@@ -240,14 +259,24 @@ class Pledge(models.Model):
         logo = fields.pop("logo", None)
         pledge = cls(**fields)
         base = slugify(pledge.name)[:200] or "organisation"
-        for attempt in range(1, 50):
-            pledge.slug = base if attempt == 1 else f"{base}-{attempt}"
+        same = {"name": pledge.name, "companies_house_number": pledge.companies_house_number}
+        for attempt in range(1, 12):
+            # A few tidy slugs first (acme, acme-2, ...), then random ones, which cannot run out.
+            pledge.slug = (
+                base
+                if attempt == 1
+                else f"{base}-{attempt if attempt < 6 else secrets.token_hex(3)}"
+            )
             if cls.objects.filter(slug=pledge.slug).exists():
                 continue
             if logo:
                 pledge.logo = logo
             try:
                 with transaction.atomic():
+                    # A pledge left unconfirmed past its link's life holds no place.
+                    cls.objects.expired().filter(
+                        pk__in=cls.objects.same_organisation(**same).values("pk")
+                    ).delete()
                     pledge.save()
                     pledge.events.create(
                         action=PledgeEvent.Action.SUBMITTED, to_status=pledge.status
@@ -259,12 +288,9 @@ class Pledge(models.Model):
                     pledge.logo.delete(save=False)
                 pledge.pk = None
                 pledge._state.adding = True
-                existing = cls.objects.matching(
-                    name=pledge.name, companies_house_number=pledge.companies_house_number
-                ).first()
-                if existing:
-                    raise DuplicatePledge(existing) from None
-                # Otherwise another organisation took this slug a moment ago: try the next.
+                if cls.objects.filter(slug=pledge.slug).exists():
+                    continue  # another organisation took this slug a moment ago
+                raise DuplicatePledge(cls.objects.matching(**same).first()) from None
         raise IntegrityError(f"No free slug for {base!r}")
 
     # Transitions ----------------------------------------------------------

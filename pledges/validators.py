@@ -10,8 +10,11 @@ CHARITY_NUMBER = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC0\d{5}|NIC1\d{5})$")
 
 
 def tidy(value):
-    """Trim and collapse runs of white space, so 'Acme  Ltd ' and 'Acme Ltd' are one name."""
-    return " ".join(value.split())
+    """One form for a name: look-alike characters folded (NFKC), runs of white space collapsed.
+
+    So 'Acme  Ltd ' and 'Acme Ltd', or a Kelvin sign and a K, are the same name.
+    """
+    return " ".join(unicodedata.normalize("NFKC", value).split())
 
 
 def has_words(value):

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaign.content import pledge_text
 from pledges import emails
-from pledges.abuse import over_limit
+from pledges.abuse import limit_body, over_limit
 from pledges.forms import EmailForm, ManageForm, PledgeForm
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError
 from pledges.tokens import BadLink, read_manage_token, read_token
@@ -25,7 +25,10 @@ def too_many(request):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_body
 def sign(request):
+    if request.method == "POST" and over_limit(request, "sign-attempts", times=10):
+        return too_many(request)  # a looser limit on every attempt, valid or not
     form = PledgeForm(request.POST, request.FILES) if request.method == "POST" else PledgeForm()
     if request.method == "POST" and form.is_valid():
         # Only a form that would be saved is checked for bots, so that a person who
@@ -67,22 +70,33 @@ def check_email(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def verify(request, token):
+    """Opening the link shows a button; only pressing it confirms.
+
+    Mail scanners open every link in a message, so a GET must never change anything.
+    """
     try:
-        pledge = get_object_or_404(Pledge, pk=read_token(token))
+        pledge = Pledge.objects.filter(pk=read_token(token)).first()
     except BadLink as bad:
         return link_problem(request, bad)
-    try:
-        pledge.verify()
-    except PledgeStateError:
-        return render(
-            request,
-            "pledges/already_verified.html",
-            {"pledge": pledge, "title": "You have already confirmed your email"},
-        )
-    emails.notify_moderators(pledge)
+    if pledge is None:  # deleted since: unconfirmed for too long
+        return link_problem(request, BadLink(expired=True))
+    context = {"pledge": pledge, "canonical": "/pledge/"}
+    if pledge.status == Pledge.Status.UNVERIFIED and request.method == "POST":
+        with suppress(PledgeStateError):  # a double click: the first press did it
+            pledge.verify()
+            emails.notify_moderators(pledge)
+            return render(
+                request, "pledges/verified.html", {**context, "title": "Thank you for signing"}
+            )
+    if pledge.status == Pledge.Status.UNVERIFIED:
+        return render(request, "pledges/confirm.html", {**context, "title": "Confirm your pledge"})
+    pledge.refresh_from_db()
     return render(
-        request, "pledges/verified.html", {"pledge": pledge, "title": "Thank you for signing"}
+        request,
+        "pledges/already_verified.html",
+        {**context, "title": "You have already confirmed your email"},
     )
 
 
@@ -138,6 +152,7 @@ def managed_pledge(token):
 
 
 @require_http_methods(["GET", "POST"])
+@limit_body
 def manage(request, token):
     try:
         pledge = managed_pledge(token)
@@ -170,7 +185,13 @@ def manage(request, token):
     return render(
         request,
         "pledges/manage.html",
-        {"form": form, "pledge": pledge, "token": token, "title": "Manage your pledge"},
+        {
+            "form": form,
+            "pledge": pledge,
+            "token": token,
+            "title": "Manage your pledge",
+            "canonical": "/pledge/manage/",
+        },
     )
 
 
@@ -188,7 +209,12 @@ def manage_withdraw(request, token):
     return render(
         request,
         "pledges/withdraw.html",
-        {"pledge": pledge, "token": token, "title": "Withdraw your pledge"},
+        {
+            "pledge": pledge,
+            "token": token,
+            "title": "Withdraw your pledge",
+            "canonical": "/pledge/manage/",
+        },
     )
 
 

@@ -32,6 +32,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k8#Jq2!vW9zP4rT7yU1oE6aS3dF5gH0jK2lZ8xC4vB6nM1qW3eR5tY7uI9oP",
     "DJANGO_ALLOWED_HOSTS": "backinglancashire.example",
     "SITE_URL": "https://backinglancashire.example",
+    "EMAIL_HOST": "smtp.backinglancashire.example",
 }
 
 

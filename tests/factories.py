@@ -35,7 +35,7 @@ def sign_up_answers(**overrides):
         "phone": "",
         "authorised": "on",
         "agreed_to_listing": "on",
-        "fax": "",
+        "leave_blank": "",
         "started": started(seconds_ago=60),
     }
     answers.update(overrides)

@@ -2,9 +2,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from pledges.abuse import client_ip
+from pledges.abuse import client_ip, over_limit
 from pledges.models import Pledge
 from tests.factories import sign_up_answers, started
 
@@ -83,7 +84,7 @@ def test_resend_is_limited_too(client, settings):
 
 
 def test_a_filled_honeypot_saves_nothing_and_says_nothing(client):
-    response = client.post("/pledge/", sign_up_answers(fax="0161 000 0000"))
+    response = client.post("/pledge/", sign_up_answers(leave_blank="0161 000 0000"))
     assert response.status_code == 302
     assert response["Location"] == "/pledge/check-your-email/"
     assert not Pledge.objects.exists()
@@ -109,8 +110,8 @@ def test_the_fill_time_check_can_be_switched_off(client, settings):
 
 def test_the_honeypot_is_hidden_from_people(client):
     html = client.get("/pledge/").content.decode()
-    assert re.search(r'class="trap"\s+aria-hidden="true">\s*<div id="div_id_fax"', html)
-    assert 'name="fax"' in html and 'tabindex="-1"' in html
+    assert re.search(r'class="trap"\s+aria-hidden="true">\s*<div id="div_id_leave_blank"', html)
+    assert 'name="leave_blank"' in html and 'tabindex="-1"' in html
 
 
 def test_csrf_is_required_on_the_form(client):
@@ -126,3 +127,11 @@ def test_a_half_filled_form_sent_at_once_still_shows_its_errors(client, settings
     response = client.post("/pledge/", {"started": started(seconds_ago=0)})
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+
+
+def test_an_empty_remote_address_is_a_configuration_error(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().post("/pledge/", REMOTE_ADDR="")
+    assert client_ip(request) is None
+    with pytest.raises(ImproperlyConfigured):
+        over_limit(request, "sign")

@@ -67,7 +67,7 @@ def test_the_confirmation_email_is_delivered_and_its_link_works(client, smtp_ser
     assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
     link = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", text_part(message)).group(1)
 
-    page = client.get(link)
+    page = client.post(link)
     assert page.status_code == 200
     assert "Thank you for signing" in page.content.decode()
     assert Pledge.objects.get().status == Pledge.Status.PENDING
@@ -103,5 +103,25 @@ def test_once_the_server_is_back_resend_delivers_a_working_link(client, smtp_set
         controller.stop()
     (_, message) = inbox.messages[0]
     link = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", text_part(message)).group(1)
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     assert Pledge.objects.get().status == Pledge.Status.PENDING
+
+
+class RefusingInbox(Inbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        return "550 5.1.1 No such user here"
+
+
+def test_a_refused_address_is_not_written_to_the_log(client, smtp_settings, caplog):
+    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        smtp_settings.EMAIL_PORT = controller.port
+        response = client.post("/pledge/", sign_up_answers(), follow=True)
+    finally:
+        controller.stop()
+    assert "We could not send your confirmation email" in response.content.decode()
+    # The site's own log lines, not the test mail server's ("mail.log").
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+    assert "SMTPRecipientsRefused" in ours
+    assert "jo@ribble-bakery.example" not in ours

@@ -103,7 +103,9 @@ def test_share_link_is_a_plain_url_with_the_hashtag(client):
     link = re.search(r'href="(https://twitter\.com/intent/tweet\?[^"]+)"', html).group(1)
     assert "hashtags=BackingLancashire" in link
     assert "url=http%3A%2F%2F127.0.0.1%3A8000%2Fget-involved%2F" in link
-    assert "<script" not in html
+    assert re.findall(r"<script[^>]*>", html) == [
+        re.search(r'<script src="/static/js/site\.\w+\.js" defer>', html).group(0)
+    ]
 
 
 def test_unpublished_content_is_hidden(client):

@@ -15,7 +15,7 @@ def test_resend_sends_a_fresh_link_to_an_unverified_pledge(client):
     (message,) = mail.outbox
     assert message.to == [pledge.email]
     link = message.body.split("http://127.0.0.1:8000", 1)[1].split()[0]
-    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 200
     assert Pledge.objects.get().status == Pledge.Status.PENDING
 
 

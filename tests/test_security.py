@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.templatetags.static import static
 
@@ -35,10 +37,11 @@ def test_every_response_carries_the_security_headers(client, url):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
-def test_pages_load_nothing_from_other_sites(client):
+def test_pages_load_nothing_from_other_sites_and_inline_nothing(client):
     html = client.get("/").content.decode()
-    for tag in ("<script", 'src="http', 'href="//', "style="):
+    for tag in ("<script>", "<style", 'src="http', 'href="//', "style="):
         assert tag not in html
+    assert all(src.startswith("/static/") for src in re.findall(r'<script src="([^"]+)"', html))
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_ever(client):
@@ -70,6 +73,18 @@ def test_check_deploy_is_clean_with_production_settings(run_django):
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_email_would_go_to_the_console(run_django):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
+    result = run_django(
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('check', '--deploy', fail_level='WARNING')\n",
+        env,
+    )
+    assert result.returncode == 1
+    assert "backing_lancashire.W001" in result.stderr
 
 
 def test_production_settings_use_secure_cookies(run_django):
@@ -120,7 +135,8 @@ def test_email_host_switches_to_smtp_in_any_mode(run_django):
         env = {**PRODUCTION_ENV, "DJANGO_DEBUG": debug, "EMAIL_HOST": "mail.example"}
         assert setting(run_django, "settings.EMAIL_BACKEND", env) == smtp
     console = "django.core.mail.backends.console.EmailBackend"
-    assert setting(run_django, "settings.EMAIL_BACKEND", PRODUCTION_ENV) == console
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
+    assert setting(run_django, "settings.EMAIL_BACKEND", env) == console
 
 
 def test_redis_url_switches_the_cache_to_redis(run_django):

@@ -285,7 +285,9 @@ def test_the_same_companies_house_number_is_a_duplicate(client):
     make_pledge(name="Acme Holdings", companies_house_number="01234567")
     response = post(client, companies_house_number="1234567")
     assert field_error(response, "companies_house_number") == (
-        "An organisation with this Companies House number has already signed the pledge."
+        "An organisation with this Companies House number has already signed the pledge, "
+        "and is waiting for the email address to be confirmed. If that was you, "
+        '<a href="/pledge/resend/">get a new confirmation link</a>.'
     )
     assert Pledge.objects.count() == 1
 
@@ -342,3 +344,41 @@ def test_the_moderators_link_opens_the_pledge_in_the_admin(client, django_user_m
     assert pledge.name in html
     assert re.search(r'class="inline-heading">\s*History\s*</h2>', html)
     assert "Submit" in html
+
+
+def test_look_alike_characters_make_the_same_name(client):
+    make_pledge(name="Kx Ltd", status=Pledge.Status.PENDING)
+    response = post(client, name="\u212ax Ltd")  # a Kelvin sign, not a K
+    assert field_error(response, "name") == "Kx Ltd has already signed the pledge."
+    assert Pledge.objects.count() == 1
+
+
+def test_many_names_with_the_same_slug_all_get_one(client, settings):
+    settings.PLEDGE_RATE_LIMIT = None
+    for n in range(12):
+        assert post(client, name=f"東京 {'!' * n}", email=f"t{n}@example.org").status_code == 302
+    slugs = list(Pledge.objects.values_list("slug", flat=True))
+    assert len(set(slugs)) == 12
+    assert all(slug.startswith("organisation") for slug in slugs)
+
+
+def test_a_website_that_hides_its_host_is_refused(client):
+    response = post(client, website="https://www.lancashire.police.uk@evil.example/")
+    assert field_error(response, "website") == (
+        "Enter the website address, like https://www.example.org.uk"
+    )
+
+
+def test_line_breaks_count_once_in_the_statement(client):
+    statement = "\r\n".join(["abcd"] * 100)  # 499 characters as a browser counts them
+    assert post(client, statement=statement).status_code == 302
+    assert Pledge.objects.get().statement == "\n".join(["abcd"] * 100)
+
+
+def test_an_expired_unconfirmed_pledge_does_not_block_the_real_organisation(client):
+    squatter = make_pledge(name="Ribble Valley Bakery")
+    Pledge.objects.filter(pk=squatter.pk).update(
+        submitted_at=squatter.submitted_at.replace(year=2025)
+    )
+    assert post(client).status_code == 302
+    assert list(Pledge.objects.values_list("email", flat=True)) == ["jo@ribble-bakery.example"]

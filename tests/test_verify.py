@@ -33,7 +33,10 @@ def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, mod
     link = link_in(mail.outbox[0])
     mail.outbox.clear()
 
-    response = client.get(link)
+    confirm = client.get(link)
+    assert "Confirm our pledge" in confirm.content.decode()
+    assert Pledge.objects.get().status == Pledge.Status.UNVERIFIED  # opening is not confirming
+    response = client.post(link)
 
     assert response.status_code == 200
     assert "Thank you for signing" in response.content.decode()
@@ -55,15 +58,17 @@ def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, mod
 def test_staff_without_the_pledge_permission_are_not_told(client, django_user_model):
     django_user_model.objects.create_user("editor", "editor@opcc.example", "pw", is_staff=True)
     pledge = make_pledge()
-    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    client.post(f"/pledge/verify/{make_token(pledge)}/")
+    assert Pledge.objects.get().status == Pledge.Status.PENDING
     assert mail.outbox == []
 
 
-def test_a_used_link_says_so_and_changes_nothing(client, moderator):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_used_link_says_so_and_changes_nothing(client, moderator, method):
     pledge = make_pledge()
-    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    client.post(f"/pledge/verify/{make_token(pledge)}/")
     mail.outbox.clear()
-    response = client.get(f"/pledge/verify/{make_token(pledge)}/")
+    response = getattr(client, method)(f"/pledge/verify/{make_token(pledge)}/")
     assert response.status_code == 200
     assert "You have already confirmed your email" in response.content.decode()
     assert pledge.events.count() == 2
@@ -73,12 +78,14 @@ def test_a_used_link_says_so_and_changes_nothing(client, moderator):
 @pytest.mark.parametrize(
     "status", [Pledge.Status.APPROVED, Pledge.Status.REJECTED, Pledge.Status.WITHDRAWN]
 )
-def test_a_link_for_a_decided_pledge_changes_nothing(client, status):
+def test_a_link_for_a_decided_pledge_changes_nothing(client, moderator, status):
     pledge = make_pledge(status=status)
-    client.get(f"/pledge/verify/{make_token(pledge)}/")
+    response = client.post(f"/pledge/verify/{make_token(pledge)}/")
+    assert "You have already confirmed your email" in response.content.decode()
     pledge.refresh_from_db()
     assert pledge.status == status
     assert pledge.events.count() == 1
+    assert mail.outbox == []
 
 
 def test_an_expired_link_offers_a_new_one(client):
@@ -116,8 +123,21 @@ def test_a_token_from_another_purpose_is_refused(client):
     assert client.get(f"/pledge/verify/{token}/").status_code == 400
 
 
-def test_a_link_to_a_deleted_pledge_is_a_404(client):
+def test_a_link_to_a_deleted_pledge_explains_and_offers_a_way_on(client):
     pledge = make_pledge()
     token = make_token(pledge)
     pledge.delete()
-    assert client.get(f"/pledge/verify/{token}/").status_code == 404
+    response = client.get(f"/pledge/verify/{token}/")
+    assert response.status_code == 400
+    assert "This link has expired" in response.content.decode()
+
+
+def test_the_confirm_pages_never_share_their_token(client):
+    token = make_token(make_pledge())
+    for response in (
+        client.get(f"/pledge/verify/{token}/"),
+        client.post(f"/pledge/verify/{token}/"),
+    ):
+        html = response.content.decode()
+        assert token not in html.replace(f'action="/pledge/verify/{token}/"', "")
+        assert '<meta property="og:url" content="http://127.0.0.1:8000/pledge/">' in html

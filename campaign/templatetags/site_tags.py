@@ -51,6 +51,7 @@ def pounds(amount):
 def share_url(context, text):
     """A plain post-to-X link with the campaign hashtag: no third-party script on our pages."""
     request = context.get("request")
-    page = settings.SITE_URL + (request.path if request else "/")
+    # Never a path that carries a private token (confirm and manage links set canonical).
+    page = settings.SITE_URL + (context.get("canonical") or (request.path if request else "/"))
     query = urlencode({"text": text, "hashtags": HASHTAG.lstrip("#"), "url": page})
     return f"https://twitter.com/intent/tweet?{query}"

@@ -63,6 +63,9 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
     path = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", message.body).group(1)
 
     page.goto(site + path)
+    assert page.locator("h1").inner_text() == "Confirm your pledge"
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm our pledge").click()
     assert page.locator("h1").inner_text() == "Thank you for signing"
     assert "Pendle Widgets Ltd has confirmed its pledge." in page.content()
     screenshot(page, "sign-thank-you-desktop")

@@ -12,15 +12,12 @@ from django.utils import timezone
 
 from pledges.models import Pledge
 
-UNVERIFIED_FOR = timedelta(days=7)
 CLOSED_FOR = timedelta(days=90)
 
 
 def due(now):
     """The pledges to delete, and the pledges whose personal data to erase."""
-    stale = Pledge.objects.filter(
-        status=Pledge.Status.UNVERIFIED, submitted_at__lt=now - UNVERIFIED_FOR
-    )
+    stale = Pledge.objects.expired()
     closed = Pledge.objects.filter(erased_at__isnull=True).filter(
         Q(status=Pledge.Status.REJECTED, rejected_at__lt=now - CLOSED_FOR)
         | Q(status=Pledge.Status.WITHDRAWN, withdrawn_at__lt=now - CLOSED_FOR)
