@@ -1,5 +1,6 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 
@@ -63,7 +64,7 @@ def test_pages_work_without_javascript(site, browser):
     page.goto(site + "/spend/")
     assert page.locator("svg .spend-chart__bar").count() == 2
     page.get_by_role("link", name="About", exact=True).click()
-    assert page.locator("h1").inner_text() == "About Backing Lancashire"
+    expect(page.locator("h1")).to_have_text("About Backing Lancashire")
     context.close()
 
 

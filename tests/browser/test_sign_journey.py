@@ -2,6 +2,7 @@ import re
 
 from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
+from playwright.sync_api import expect
 
 from pledges.models import Pledge
 from tests.browser.conftest import screenshot
@@ -16,7 +17,7 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/")
     page.get_by_role("link", name="Sign the pledge").first.click()
-    assert page.locator("h1").inner_text() == "Sign the pledge"
+    expect(page.locator("h1")).to_have_text("Sign the pledge")
     assert_accessible(page)
 
     name = page.get_by_label("Organisation name")
@@ -41,7 +42,7 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
     page.get_by_role("button", name="Sign the pledge").click()
 
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert page.title().startswith("Error: ")
     assert summary.evaluate("el => el === document.activeElement")
     link = summary.get_by_role("link", name="Enter an email address in the right form")
@@ -56,24 +57,24 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
     email.fill("sam@pendle-widgets.example")
     page.get_by_role("button", name="Sign the pledge").click()
 
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
     assert_accessible(page)
     (message,) = mail.outbox
     assert message.to == ["sam@pendle-widgets.example"]
     path = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", message.body).group(1)
 
     page.goto(site + path)
-    assert page.locator("h1").inner_text() == "Confirm your pledge"
+    expect(page.locator("h1")).to_have_text("Confirm your pledge")
     assert_accessible(page)
     page.get_by_role("button", name="Confirm our pledge").click()
-    assert page.locator("h1").inner_text() == "Thank you for signing"
+    expect(page.locator("h1")).to_have_text("Thank you for signing")
     assert "Pendle Widgets Ltd has confirmed its pledge." in page.content()
     screenshot(page, "sign-thank-you-desktop")
     assert_accessible(page)
     assert Pledge.objects.get().status == Pledge.Status.PENDING
 
     page.goto(site + path)
-    assert page.locator("h1").inner_text() == "You have already confirmed your email"
+    expect(page.locator("h1")).to_have_text("You have already confirmed your email")
     assert_accessible(page)
     assert console_errors == []
 
@@ -87,7 +88,7 @@ def test_the_other_pages_of_the_journey_are_accessible(site, page):
         for width in (375, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(site + path)
-            assert page.locator("h1").inner_text() == heading
+            expect(page.locator("h1")).to_have_text(heading)
             name = path.strip("/").replace("/", "-")
             screenshot(page, f"{name}-{width}")
             assert_accessible(page)
@@ -99,6 +100,6 @@ def test_the_form_at_phone_width(site, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "sign-phone")
     page.get_by_role("button", name="Sign the pledge").click()
-    assert page.locator(".error-summary li").count() >= 10
+    expect(page.locator(".error-summary li")).to_have_count(12)
     screenshot(page, "sign-with-errors-phone")
     assert_accessible(page)

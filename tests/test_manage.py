@@ -1,0 +1,212 @@
+import re
+import time
+
+import pytest
+from django.core import mail, signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pledges.models import Pledge
+from pledges.tokens import MANAGE_SALT, make_manage_token
+from tests.factories import image_bytes, make_pledge
+
+pytestmark = pytest.mark.django_db
+
+S = Pledge.Status
+
+
+def manage_url(pledge):
+    return f"/pledge/manage/{make_manage_token(pledge)}/"
+
+
+def answers(pledge, **changes):
+    data = {
+        "name": pledge.name,
+        "size": pledge.size,
+        "website": pledge.website,
+        "statement": pledge.statement,
+        "commits_local_spend": "on" if pledge.commits_local_spend else "",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v not in ("", None)}
+
+
+@pytest.fixture
+def approved():
+    return make_pledge(status=S.APPROVED, statement="We buy local.")
+
+
+def test_the_manage_page_shows_the_current_details(client, approved):
+    html = client.get(manage_url(approved)).content.decode()
+    assert f'value="{approved.name}"' in html
+    assert "We buy local." in html
+    assert "Withdraw the pledge" in html
+    assert approved.email not in html  # the page never shows private details
+
+
+def test_an_update_is_saved_and_recorded(client, approved):
+    url = manage_url(approved)
+    response = client.post(
+        url,
+        answers(
+            approved,
+            website="https://example.org",
+            statement="New words.",
+            commits_environment="on",
+            size="large",
+        ),  # fmt: skip
+        follow=True,
+    )
+    assert "Your changes are saved." in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.status == S.APPROVED
+    assert (approved.website, approved.statement, approved.size) == (
+        "https://example.org",
+        "New words.",
+        "large",
+    )
+    assert approved.commits_environment
+    event = approved.events.last()
+    assert event.action == "updated" and event.actor is None
+    assert event.note == (
+        "Changed: website, why your organisation is backing Lancashire, number of employees, "
+        "protecting the environment."
+    )
+
+
+def test_a_new_name_goes_back_for_review_and_leaves_the_wall(client, approved):
+    client.post(manage_url(approved), answers(approved, name="Renamed Ltd"))
+    approved.refresh_from_db()
+    assert (approved.name, approved.status) == ("Renamed Ltd", S.PENDING)
+    assert approved.events.last().to_status == "pending"
+    assert client.get(f"/signatories/{approved.slug}/").status_code == 404
+
+
+def test_a_new_name_must_not_belong_to_another_signatory(client, approved):
+    other = make_pledge(status=S.APPROVED, name="Taken Ltd")
+    response = client.post(manage_url(approved), answers(approved, name="taken ltd"))
+    assert "taken ltd has already signed the pledge." in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.name != other.name and approved.status == S.APPROVED
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "", "Enter your organisation’s name."),
+        ("website", "javascript:alert(1)", "Enter the website address"),
+        ("statement", "x" * 501, "Ensure this value has at most 500 characters"),
+        ("size", "huge", "Select a valid choice."),
+        ("commits_local_spend", None, "Tick at least one of the five commitments."),
+    ],
+)
+def test_bad_updates_are_refused_and_change_nothing(client, approved, field, value, message):
+    response = client.post(manage_url(approved), answers(approved, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    before = approved.events.count()
+    approved.refresh_from_db()
+    assert approved.events.count() == before == 1
+
+
+def test_a_logo_can_be_replaced_and_removed(
+    client, approved, settings, django_capture_on_commit_callbacks
+):
+    url = manage_url(approved)
+    logo = SimpleUploadedFile("l.png", image_bytes("PNG"), content_type="image/png")
+    client.post(url, {**answers(approved), "new_logo": logo})
+    approved.refresh_from_db()
+    first = approved.logo.name
+    assert first.startswith("logos/")
+    assert (settings.MEDIA_ROOT / first).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**answers(approved), "remove_logo": "on"})
+    approved.refresh_from_db()
+    assert not approved.logo
+    assert not (settings.MEDIA_ROOT / first).exists()
+
+
+def test_withdrawing_asks_first_then_erases_contact_details(client, approved):
+    url = manage_url(approved)
+    page = client.get(url + "withdraw/")
+    assert "Yes, withdraw our pledge" in page.content.decode()
+    assert Pledge.objects.get().status == S.APPROVED
+    response = client.post(url + "withdraw/", follow=True)
+    assert "Your pledge has been withdrawn" in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.status == S.WITHDRAWN
+    assert (approved.contact_name, approved.contact_role, approved.email) == ("", "", "")
+    assert (str(approved.phone), approved.postcode) == ("", "")
+    assert client.get(f"/signatories/{approved.slug}/").status_code == 404
+    assert client.get(f"/signatories/{approved.slug}/badge.svg").status_code == 404
+    # The link is spent: the address it was made for is gone.
+    assert client.get(url).status_code == 400
+
+
+def test_an_expired_manage_link_offers_a_new_one(client, approved):
+    class OldSigner(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 31 * 24 * 3600)
+
+    payload = signing.loads(make_manage_token(approved), salt=MANAGE_SALT)
+    token = OldSigner(salt=MANAGE_SALT).sign_object(payload)
+    response = client.get(f"/pledge/manage/{token}/")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This link has expired" in html and 'href="/pledge/manage/"' in html
+
+
+@pytest.mark.parametrize("token", ["x", "W10:1tAb:abc", "a" * 3000])
+def test_a_tampered_manage_link_is_refused(client, approved, token):
+    assert client.post(f"/pledge/manage/{token}/withdraw/").status_code == 400
+    assert Pledge.objects.get().status == S.APPROVED
+
+
+def test_a_verification_token_cannot_manage(client, approved):
+    token = signing.dumps([approved.pk, "0" * 16], salt="pledges.verify")
+    assert client.get(f"/pledge/manage/{token}/").status_code == 400
+
+
+def test_a_link_for_one_pledge_cannot_reach_another(client, approved):
+    other = make_pledge(status=S.APPROVED)
+    payload = [other.pk, signing.loads(make_manage_token(approved), salt=MANAGE_SALT)[1]]
+    token = signing.dumps(payload, salt=MANAGE_SALT)
+    assert client.post(f"/pledge/manage/{token}/withdraw/").status_code == 400
+    assert Pledge.objects.get(pk=other.pk).status == S.APPROVED
+
+
+@pytest.mark.parametrize("status", [S.UNVERIFIED, S.REJECTED, S.WITHDRAWN])
+def test_closed_or_unconfirmed_pledges_cannot_be_managed(client, status):
+    pledge = make_pledge(status=status)
+    assert client.get(manage_url(pledge)).status_code == 400
+
+
+def test_asking_for_a_manage_link_emails_one(client, approved):
+    response = client.post("/pledge/manage/", {"email": approved.email.upper()})
+    assert response["Location"] == "/pledge/manage/sent/"
+    (message,) = mail.outbox
+    assert message.to == [approved.email]
+    path = re.search(r"http://127\.0\.0\.1:8000(/pledge/manage/\S+/)", message.body).group(1)
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("status", [S.UNVERIFIED, S.REJECTED, S.WITHDRAWN])
+def test_asking_for_a_manage_link_says_the_same_either_way(client, status):
+    pledge = make_pledge(status=status)
+    known = client.post("/pledge/manage/", {"email": pledge.email}, follow=True)
+    unknown = client.post("/pledge/manage/", {"email": "nobody@example.org"}, follow=True)
+    assert known.content == unknown.content
+    assert mail.outbox == []
+
+
+def test_an_approved_pledge_gets_the_same_answer_as_an_unknown_address(client, approved):
+    known = client.post("/pledge/manage/", {"email": approved.email}, follow=True)
+    unknown = client.post("/pledge/manage/", {"email": "nobody@example.org"}, follow=True)
+    assert known.content == unknown.content
+    assert len(mail.outbox) == 1
+
+
+def test_the_badge_is_an_svg_for_approved_pledges_only(client, approved):
+    response = client.get(f"/signatories/{approved.slug}/badge.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"Backing" in response.content and b"<script" not in response.content
+    assert client.get(f"/signatories/{make_pledge().slug}/badge.svg").status_code == 404
