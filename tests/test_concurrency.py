@@ -62,7 +62,7 @@ def test_two_sign_ups_at_once_make_one_pledge_and_one_clear_message():
 
     assert sorted(status for status, _ in results) == [200, 302]
     (page,) = [html for status, html in results if status == 200]
-    assert "Ribble Valley Bakery has already signed the pledge." in page
+    assert "Ribble Valley Bakery has already signed the pledge" in page
     assert Pledge.objects.count() == 1
 
 

@@ -51,3 +51,11 @@ def test_resend_page_has_its_form(client):
     html = client.get("/pledge/resend/").content.decode()
     assert "Get a new confirmation link" in html
     assert 'name="email"' in html and 'autocomplete="email"' in html
+
+
+def test_resend_for_an_unverified_pledge_looks_the_same_as_for_nobody(client):
+    make_pledge(email="waiting@example.org")
+    known = client.post("/pledge/resend/", {"email": "waiting@example.org"}, follow=True)
+    unknown = client.post("/pledge/resend/", {"email": "nobody@example.org"}, follow=True)
+    assert known.content == unknown.content
+    assert len(mail.outbox) == 1
