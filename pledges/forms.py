@@ -19,6 +19,11 @@ from pledges.models import COMMITMENTS, EDITABLE, Pledge
 STARTED_SALT = "pledges.form-started"
 
 
+def require_a_commitment(form, data):
+    if not any(data.get(field) for field, _, _ in COMMITMENTS):
+        form.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+
+
 class WebsiteField(forms.URLField):
     default_validators = [URLValidator(schemes=["http", "https"])]
     default_error_messages = {
@@ -275,8 +280,7 @@ class PledgeForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(field) for field, _, _ in COMMITMENTS):
-            self.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+        require_a_commitment(self, data)
         if "name" in data:
             existing = Pledge.objects.matching(
                 name=data["name"], companies_house_number=data.get("companies_house_number", "")
@@ -418,8 +422,7 @@ class ManageForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(field) for field, _, _ in COMMITMENTS):
-            self.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+        require_a_commitment(self, data)
         name = data.get("name")
         others = Pledge.objects.matching(name=name).exclude(pk=self.instance.pk) if name else None
         if others and others.exists():
