@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
+
+from pledges.sitemaps import SITEMAPS
+from pledges.views import robots
 
 admin.site.site_header = "Backing Lancashire administration"
 admin.site.site_title = "Backing Lancashire admin"
@@ -11,6 +15,14 @@ urlpatterns = [
     path("", include("campaign.urls")),
     path("", include("pledges.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", robots, name="robots"),
 ]
 
 # Uploaded logos in development; in production the web server or shared storage serves them.

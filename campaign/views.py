@@ -9,6 +9,8 @@ from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
 from campaign.content import THEMES, pledge_text
 from campaign.models import SpendFigure, Testimonial
+from pledges import stats
+from pledges.models import Pledge
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ def home(request):
             "figures": SpendFigure.objects.published(),
             "testimonials": Testimonial.objects.published(),
             "themes": THEMES,
+            "impact": stats.impact(),
+            "newest": Pledge.objects.for_public_display().order_by("-approved_at", "-pk")[:6],
         },
     )
 

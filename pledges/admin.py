@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
-from pledges import emails
+from pledges import emails, freshness
 from pledges.models import COMMITMENTS, Pledge, PledgeEvent, PledgeStateError, RejectionReason
 
 
@@ -181,6 +181,7 @@ class PledgeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        freshness.changed()
         if change and form.changed_data:
             obj.events.create(
                 action=PledgeEvent.Action.UPDATED,
@@ -189,6 +190,14 @@ class PledgeAdmin(admin.ModelAdmin):
                 actor=request.user,
                 note="Changed in the admin: " + ", ".join(form.changed_data) + ".",
             )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        freshness.changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        freshness.changed()
 
     # Permissions -------------------------------------------------------------
 

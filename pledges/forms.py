@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -14,7 +14,15 @@ from phonenumber_field.formfields import PhoneNumberField
 from campaign.content import PRIVACY_NOTICE_VERSION
 from pledges import validators
 from pledges.logos import clean_logo
-from pledges.models import COMMITMENTS, EDITABLE, Pledge
+from pledges.models import (
+    COMMITMENTS,
+    EDITABLE,
+    District,
+    OrganisationType,
+    Pledge,
+    Sector,
+    Size,
+)
 
 STARTED_SALT = "pledges.form-started"
 
@@ -442,3 +450,67 @@ class ManageForm(forms.ModelForm):
         elif data.get("remove_logo"):
             changes["logo"] = ""
         return changes
+
+
+class WallFilter(forms.Form):
+    """The wall's query string: anything unknown or malformed is simply ignored."""
+
+    SORTS = [("name", "A to Z"), ("newest", "Newest first")]
+
+    q = forms.CharField(label="Search by name", required=False, max_length=100)
+    district = forms.ChoiceField(
+        label="District", required=False, choices=[("", "All districts"), *District.choices]
+    )
+    sector = forms.ChoiceField(
+        label="Sector", required=False, choices=[("", "All sectors"), *Sector.choices]
+    )
+    type = forms.ChoiceField(
+        label="Type of organisation",
+        required=False,
+        choices=[("", "All types"), *OrganisationType.choices],
+    )
+    size = forms.ChoiceField(
+        label="Size", required=False, choices=[("", "All sizes"), *Size.choices]
+    )
+    commitment = forms.ChoiceField(
+        label="Commits to",
+        required=False,
+        choices=[("", "Any commitment"), *[(slug, text) for _, slug, text in COMMITMENTS]],
+    )
+    sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS)
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.is_valid()  # fills cleaned_data with the fields that are valid
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        self.fields["q"].widget.input_type = "search"
+
+    def clean_q(self):
+        return " ".join(self.cleaned_data["q"].split())
+
+    def value(self, name):
+        return self.cleaned_data.get(name) or ""
+
+    def filter(self, pledges):
+        fields = {slug: field for field, slug, _ in COMMITMENTS}
+        if q := self.value("q"):
+            pledges = pledges.filter(name__icontains=q)
+        for name, lookup in (("district", "district"), ("sector", "sector"),
+                             ("type", "organisation_type"), ("size", "size")):  # fmt: skip
+            if value := self.value(name):
+                pledges = pledges.filter(**{lookup: value})
+        if commitment := self.value("commitment"):
+            pledges = pledges.filter(**{fields[commitment]: True})
+        if self.value("sort") == "newest":
+            return pledges.order_by("-approved_at", "-pk")
+        return pledges.order_by("name", "pk")
+
+    def query(self, **changes):
+        """The query string of this view with some values changed, for links."""
+        values = {name: self.value(name) for name in self.fields}
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v})
+
+    def is_filtered(self):
+        return any(self.value(name) for name in self.fields if name != "sort")

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
 from campaign.content import PLEDGE_WORDING
+from pledges import freshness
 
 
 class District(models.TextChoices):
@@ -85,6 +86,33 @@ COMMITMENTS = [
 ]
 
 
+# Short names for the commitments, for the wall's badges and the open data.
+SHORT_LABELS = {
+    "local-spend": "Local spend",
+    "living-wage": "Living Wage",
+    "jobs": "Jobs",
+    "volunteering": "Volunteering",
+    "environment": "Environment",
+}
+
+# What the public may see of a pledge: the wall, exports and feeds select only these.
+PUBLIC_FIELDS = [
+    "pk",
+    "name",
+    "slug",
+    "organisation_type",
+    "sector",
+    "size",
+    "district",
+    "website",
+    "logo",
+    "statement",
+    *[field for field, _, _ in COMMITMENTS],
+    "submitted_at",
+    "approved_at",
+]
+
+
 class RejectionReason(models.TextChoices):
     NOT_REAL = "not-real", "Not a real organisation"
     NOT_LANCASHIRE = "not-lancashire", "Not connected to Lancashire"
@@ -122,6 +150,10 @@ class DuplicatePledge(Exception):
 class PledgeQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Pledge.Status.APPROVED)
+
+    def for_public_display(self):
+        """Approved pledges with their public fields only: nothing private is even loaded."""
+        return self.public().only(*PUBLIC_FIELDS)
 
     def active(self):
         return self.filter(status__in=Pledge.ACTIVE)
@@ -251,6 +283,35 @@ class Pledge(models.Model):
         """What the organisation commits to, as (theme slug, wording) pairs."""
         return [(slug, text) for field, slug, text in COMMITMENTS if getattr(self, field)]
 
+    @property
+    def commitment_badges(self):
+        return [(slug, SHORT_LABELS[slug]) for slug, _ in self.commitments]
+
+    @property
+    def monogram(self):
+        """Initials for a signatory without a logo, and one of eight colours to show them in."""
+        words = [word for word in self.name.split() if word[0].isalnum()]
+        letters = "".join(word[0] for word in words[:2]).upper() or "?"
+        return letters, sum(map(ord, self.name)) % 8
+
+    def public_record(self, site_url):
+        """The pledge as open data: public fields only, in the shape the README documents."""
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "url": site_url + self.get_absolute_url(),
+            "organisation_type": self.organisation_type,
+            "sector": self.sector,
+            "size": self.size,
+            "district": self.district,
+            "website": self.website,
+            "logo": site_url + self.logo.url if self.logo else "",
+            "statement": self.statement,
+            "commitments": [slug for slug, _ in self.commitments],
+            "signed": self.submitted_at.date().isoformat(),
+            "listed": self.approved_at.date().isoformat() if self.approved_at else "",
+        }
+
     # Creation -------------------------------------------------------------
 
     @classmethod
@@ -313,6 +374,7 @@ class Pledge(models.Model):
             for field, value in changes.items():
                 setattr(self, field, value)
             Pledge.objects.filter(pk=self.pk).update(**changes)
+            freshness.changed()
 
     def verify(self):
         self._move(
@@ -390,6 +452,7 @@ class Pledge(models.Model):
                 actor=by,
                 note="Changed: " + ", ".join(labels) + ".",
             )
+            freshness.changed()
         return list(changed)
 
     def erase_personal_data(self):

@@ -1,6 +1,8 @@
 from django.urls import path
+from django.views.decorators.http import condition
 
 from pledges import views
+from pledges.feeds import NewSignatories
 
 app_name = "pledges"
 
@@ -15,6 +17,13 @@ urlpatterns = [
     path("pledge/manage/<str:token>/", views.manage, name="manage"),
     path("pledge/manage/<str:token>/withdraw/", views.manage_withdraw, name="manage_withdraw"),
     path("pledge/withdrawn/", views.withdrawn, name="withdrawn"),
+    path("signatories/", views.wall, name="wall"),
+    path("signatories.csv", views.open_csv, name="csv"),
+    path("signatories.json", views.open_json, name="json"),
+    path(
+        "signatories/feed/", condition(etag_func=views.public_etag)(NewSignatories()), name="feed"
+    ),
     path("signatories/<slug:slug>/", views.detail, name="detail"),
+    path("signatories/<slug:slug>/certificate/", views.certificate, name="certificate"),
     path("signatories/<slug:slug>/badge.svg", views.badge, name="badge"),
 ]

@@ -1,16 +1,21 @@
+import json
 import logging
 from contextlib import suppress
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import condition, require_http_methods
 
+from backing_lancashire.spreadsheet import csv_response
 from campaign.content import pledge_text
-from pledges import emails
+from pledges import emails, freshness, stats, tilemap
 from pledges.abuse import limit_body, over_limit
-from pledges.forms import EmailForm, ManageForm, PledgeForm
+from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError
 from pledges.tokens import BadLink, read_manage_token, read_token
 
@@ -122,7 +127,7 @@ def resent(request):
 
 
 def detail(request, slug):
-    pledge = get_object_or_404(Pledge.objects.public(), slug=slug)
+    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     return render(
         request,
         "pledges/detail.html",
@@ -252,3 +257,96 @@ def badge(request, slug):
     # Shown on other organisations' sites, so it must not be blocked there.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
+
+
+PER_PAGE = 48
+
+
+def page_number(value):
+    """A page number from the query string: anything odd becomes page 1."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def wall(request):
+    filters = WallFilter(request.GET)
+    paginator = Paginator(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
+    # Past the end shows the last page rather than an error.
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    figures = stats.impact()
+    return render(
+        request,
+        "pledges/wall.html",
+        {
+            "title": "Signatories",
+            "description": f"The {figures['total']:,} organisations backing Lancashire.",
+            "filters": filters,
+            "page": page,
+            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "figures": figures,
+            "tiles": tilemap.tiles(figures["districts"]),
+            "map_size": (tilemap.WIDTH, tilemap.HEIGHT),
+            "tile_size": tilemap.TILE,
+        },
+    )
+
+
+def certificate(request, slug):
+    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    return render(
+        request,
+        "pledges/certificate.html",
+        {"pledge": pledge, "title": f"Certificate: {pledge.name}"},
+    )
+
+
+def public_etag(request, *args, **kwargs):
+    return freshness.version()
+
+
+@condition(etag_func=public_etag)
+def open_csv(request):
+    columns = ["name", "url", "organisation_type", "sector", "size", "district", "website",
+               "logo", "statement", "commitments", "signed", "listed"]  # fmt: skip
+    pledges = Pledge.objects.for_public_display().order_by("name", "pk").iterator(chunk_size=2000)
+    rows = (
+        [
+            " ".join(value) if isinstance(value, list) else value
+            for value in (p.public_record(settings.SITE_URL)[c] for c in columns)
+        ]
+        for p in pledges
+    )
+    return csv_response("backing-lancashire-signatories.csv", columns, rows)
+
+
+@condition(etag_func=public_etag)
+def open_json(request):
+    pledges = Pledge.objects.for_public_display().order_by("name", "pk")
+    head = {
+        "title": "Backing Lancashire signatories",
+        "source": settings.SITE_URL + "/signatories/",
+        "generated": timezone.now().isoformat(timespec="seconds"),
+        "count": pledges.count(),
+    }
+
+    def chunks():
+        yield json.dumps(head)[:-1] + ', "signatories": ['
+        for n, pledge in enumerate(pledges.iterator(chunk_size=2000)):
+            yield ("," if n else "") + json.dumps(pledge.public_record(settings.SITE_URL))
+        yield "]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def robots(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /pledge/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("campaign:about", "About"),
     ("campaign:social_value", "Social value"),
     ("campaign:spend", "Spend"),
+    ("pledges:wall", "Signatories"),
     ("campaign:get_involved", "Get involved"),
     ("pledges:sign", "Sign the pledge"),
 ]

@@ -1,0 +1,112 @@
+"""Create N realistic approved demo signatories, in bulk, for demos and benchmarks.
+
+Names, districts, sectors, sizes and commitments vary; contact details are
+plainly fake (example.invalid addresses). `--delete` removes them again.
+"""
+
+import random
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from tqdm import tqdm
+
+from pledges import freshness
+from pledges.models import COMMITMENTS, District, OrganisationType, Pledge, Sector, Size
+
+DEMO_DOMAIN = "example.invalid"
+BATCH = 2000
+
+PLACES = [
+    "Pendle", "Ribble", "Bowland", "Fylde Coast", "Red Rose", "Lune Valley", "Rossendale",
+    "Wyre", "Calder", "Darwen", "Hodder", "Pennine", "Morecambe Bay", "Silverdale",
+    "Longridge", "Clitheroe", "Garstang", "Ormskirk", "Leyland", "Chorley", "Accrington",
+    "Colne", "Burnley", "Lytham", "Fleetwood", "Carnforth", "Bacup", "Haslingden",
+]  # fmt: skip
+TRADES = [
+    ("Bakery", "hospitality"), ("Engineering", "manufacturing"), ("Joinery", "construction"),
+    ("Builders", "construction"), ("Print Works", "manufacturing"), ("Dairy", "agriculture"),
+    ("Coffee House", "hospitality"), ("Solicitors", "professional"), ("Accountants", "finance"),
+    ("Digital", "information"), ("Care Services", "health"), ("Logistics", "transport"),
+    ("Garden Centre", "wholesale-and-retail"), ("Textiles", "manufacturing"),
+    ("Recycling", "water-and-waste"), ("Energy Co-op", "energy"), ("Theatre", "arts"),
+    ("Academy", "education"), ("Housing Trust", "real-estate"), ("Food Bank", "other-services"),
+    ("Cleaning", "administrative"), ("Brewery", "manufacturing"), ("Farm Shop", "agriculture"),
+]  # fmt: skip
+ENDINGS = ["Ltd", "Limited", "CIC", "& Sons", "Co-operative", "Group", "Partnership", ""]
+KIND_BY_ENDING = {"CIC": "social-enterprise", "Co-operative": "social-enterprise"}
+STATEMENTS = [
+    "We buy from Lancashire suppliers wherever we can.",
+    "Our apprentices are the future of our business.",
+    "Every member of our team is paid at least the real Living Wage.",
+    "We give staff two volunteering days a year.",
+    "We have cut our energy use by a third since 2020.",
+    "",
+]
+DISTRICT_WEIGHTS = [6 if d not in ("north-west", "outside-north-west") else 2 for d in District]
+
+
+def demo_pledges(count, start, rng, now):
+    for n in range(start, start + count):
+        place, (trade, sector) = rng.choice(PLACES), rng.choice(TRADES)
+        ending = rng.choice(ENDINGS)
+        name = " ".join(filter(None, [place, trade, ending, f"No. {n}"]))
+        commitments = rng.sample([field for field, _, _ in COMMITMENTS], rng.randint(1, 5))
+        signed = now - timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
+        yield Pledge(
+            name=name,
+            slug=f"{slugify(name)}-demo",
+            organisation_type=KIND_BY_ENDING.get(ending)
+            or rng.choice([OrganisationType.BUSINESS] * 6 + list(OrganisationType.values)),
+            sector=sector if sector in Sector.values else Sector.OTHER_SERVICES,
+            size=rng.choices(Size.values, weights=[50, 30, 15, 5])[0],
+            district=rng.choices(District.values, weights=DISTRICT_WEIGHTS)[0],
+            statement=rng.choice(STATEMENTS),
+            website=f"https://{slugify(name)}.{DEMO_DOMAIN}" if rng.random() < 0.6 else "",
+            **{field: field in commitments for field, _, _ in COMMITMENTS},
+            contact_name="Demo Contact",
+            contact_role="Demo",
+            email=f"demo{n}@{DEMO_DOMAIN}",
+            postcode="PR1 2AB",
+            authorised=True,
+            agreed_to_listing=True,
+            privacy_notice_version="demo",
+            consented_at=signed,
+            status=Pledge.Status.APPROVED,
+            submitted_at=signed,
+            verified_at=signed,
+            approved_at=signed + timedelta(days=rng.randint(0, 5)),
+        )
+
+
+class Command(BaseCommand):
+    help = "Create N approved demo signatories (fake contact details), or --delete them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int, nargs="?", default=0)
+        parser.add_argument("--seed", type=int, default=2017, help="Random seed (repeatable).")
+        parser.add_argument("--delete", action="store_true", help="Remove all demo signatories.")
+
+    def handle(self, *args, count, seed, delete, **options):
+        demo = Pledge.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+        if delete:
+            deleted, _ = demo.delete()
+            freshness.changed()
+            self.stdout.write(f"Deleted {deleted} demo records.")
+            return
+        if count < 1:
+            self.stderr.write("Say how many: seed_signatories 500")
+            return
+        rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+        start = demo.count() + 1
+        now = timezone.now()
+        made = demo_pledges(count, start, rng, now)
+        with tqdm(total=count, unit="signatories", disable=options["verbosity"] < 1) as bar:
+            while batch := [pledge for _, pledge in zip(range(BATCH), made, strict=False)]:
+                with transaction.atomic():
+                    Pledge.objects.bulk_create(batch, batch_size=BATCH)
+                bar.update(len(batch))
+        freshness.changed()
+        self.stdout.write(f"Created {count} approved demo signatories.")

@@ -1,0 +1,54 @@
+"""What the public sees in aggregate, cached until a pledge changes.
+
+The cache key carries the public version (pledges.freshness), so any change is
+seen at once. A short lifetime is a safety net for several app servers without
+a shared cache (use Redis there).
+"""
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+
+from pledges.freshness import version
+from pledges.models import COMMITMENTS, District, OrganisationType, Pledge, Size
+
+LIFETIME = 300
+
+
+def impact():
+    """Counts for the impact figures and the map, in two queries, cached."""
+    key = f"pledges:impact:{version()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _count()
+        cache.set(key, figures, LIFETIME)
+    return figures
+
+
+def _count():
+    public = Pledge.objects.public()
+    totals = public.aggregate(
+        total=Count("pk"),
+        **{slug: Count("pk", filter=Q(**{field: True})) for field, slug, _ in COMMITMENTS},
+    )
+    rows = public.values_list("district", "size", "organisation_type").annotate(n=Count("pk"))
+    by = {"district": {}, "size": {}, "organisation_type": {}}
+    for district, size, kind, n in rows:
+        by["district"][district] = by["district"].get(district, 0) + n
+        by["size"][size] = by["size"].get(size, 0) + n
+        by["organisation_type"][kind] = by["organisation_type"].get(kind, 0) + n
+    return {
+        "total": totals["total"],
+        "commitments": [
+            {"slug": slug, "text": text, "count": totals[slug]} for _, slug, text in COMMITMENTS
+        ],
+        "districts": {value: by["district"].get(value, 0) for value in District.values},
+        "elsewhere": [
+            (district, by["district"].get(district.value, 0))
+            for district in (District.NORTH_WEST, District.OUTSIDE)
+        ],
+        "sizes": [(label, by["size"].get(value, 0)) for value, label in Size.choices],
+        "types": [
+            (label, by["organisation_type"].get(value, 0))
+            for value, label in OrganisationType.choices
+        ],
+    }
