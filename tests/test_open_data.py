@@ -1,0 +1,117 @@
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.http import StreamingHttpResponse
+
+from pledges.models import Pledge
+from tests.factories import make_pledge
+
+pytestmark = pytest.mark.django_db
+
+S = Pledge.Status
+FIELDS = ["name", "url", "organisation_type", "sector", "size", "district", "website", "logo",
+          "statement", "commitments", "signed", "listed"]  # fmt: skip
+
+
+def body(response):
+    return b"".join(response.streaming_content).decode()
+
+
+@pytest.fixture
+def listed():
+    return make_pledge(
+        status=S.APPROVED, name="Alpha Bakery", statement="Local flour.", commits_jobs=True
+    )
+
+
+def test_the_csv_has_every_public_field_and_streams(client, listed):
+    make_pledge(status=S.PENDING)
+    response = client.get("/signatories.csv")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="backing-lancashire-signatories.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(body(response))))
+    assert list(rows[0]) == FIELDS
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["name"] == "Alpha Bakery"
+    assert row["url"] == f"http://127.0.0.1:8000/signatories/{listed.slug}/"
+    assert row["commitments"] == "local-spend jobs"
+    assert row["statement"] == "Local flour."
+
+
+def test_the_json_follows_its_schema(client, listed):
+    response = client.get("/signatories.json")
+    data = json.loads(body(response))
+    assert set(data) == {"title", "source", "generated", "count", "signatories"}
+    assert data["count"] == 1 == len(data["signatories"])
+    record = data["signatories"][0]
+    assert set(record) == set(FIELDS) | {"slug"}
+    assert record["commitments"] == ["local-spend", "jobs"]
+    assert record["signed"] == listed.submitted_at.date().isoformat()
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_an_empty_list_is_valid_json(client):
+    assert json.loads(body(client.get("/signatories.json")))["signatories"] == []
+
+
+@pytest.mark.parametrize("url", ["/signatories.csv", "/signatories.json", "/signatories/feed/"])
+def test_clients_can_ask_whether_anything_has_changed(
+    client, listed, url, staff, django_capture_on_commit_callbacks
+):
+    first = client.get(url)
+    etag = first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    pending = make_pledge(status=S.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):  # the version moves on commit
+        pending.approve(by=staff)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user("staff", "s@opcc.example", "pw", is_staff=True)
+
+
+def test_the_feed_lists_new_signatories(client, listed):
+    make_pledge(status=S.PENDING, name="Not Yet")
+    xml = client.get("/signatories/feed/").content.decode()
+    assert 'xmlns="http://www.w3.org/2005/Atom"' in xml
+    assert "<title>Alpha Bakery</title>" in xml and "Not Yet" not in xml
+    assert f"/signatories/{listed.slug}/" in xml
+
+
+def test_the_sitemap_lists_pages_and_public_signatories(client, listed):
+    hidden = make_pledge(status=S.WITHDRAWN)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-pages.xml" in index and "sitemap-signatories.xml" in index
+    xml = client.get("/sitemap-signatories.xml").content.decode()
+    assert f"/signatories/{listed.slug}/" in xml and hidden.slug not in xml
+    assert "/about/" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_robots_points_to_the_sitemap_and_keeps_out_of_private_paths(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text and "Disallow: /pledge/" in text
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+
+
+def test_seed_signatories_makes_varied_approved_demo_data(client):
+    call_command("seed_signatories", 300, verbosity=0)
+    demo = Pledge.objects.all()
+    assert demo.count() == 300 and set(demo.values_list("status", flat=True)) == {"approved"}
+    assert demo.values("district").distinct().count() >= 14
+    assert demo.values("sector").distinct().count() >= 10
+    assert demo.values("size").distinct().count() == 4
+    assert all(email.endswith("@example.invalid") for email in demo.values_list("email", flat=True))
+    assert len(set(demo.values_list("slug", flat=True))) == 300
+    assert re.search(r"Showing 1–48 of 300", client.get("/signatories/").content.decode())
+    call_command("seed_signatories", "--delete", verbosity=0)
+    assert not Pledge.objects.exists()

@@ -1,0 +1,44 @@
+"""Every public page and export costs the same number of queries at 10 and 1,000 signatories."""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from pledges.models import Pledge
+
+pytestmark = pytest.mark.django_db
+
+URLS = [
+    "/", "/signatories/", "/signatories/?page=2", "/signatories/?q=Bakery&district=preston",
+    "/signatories/?sort=newest&commitment=jobs", "DETAIL/certificate/",
+    "DETAIL/badge.svg", "/signatories.csv", "/signatories.json", "/signatories/feed/",
+    "/sitemap.xml", "/sitemap-signatories.xml", "/spend/", "DETAIL/",
+]  # fmt: skip
+
+
+def queries_for(client, url):
+    if "DETAIL" in url:
+        url = url.replace("DETAIL", Pledge.objects.public().first().get_absolute_url().rstrip("/"))
+    counts = []
+    for warm in (False, True):  # with the impact figures cached and without
+        if not warm:
+            cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+        counts.append(len(context))
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_number_of_signatories(client):
+    call_command("seed_signatories", 10, verbosity=0)
+    small = {url: queries_for(client, url) for url in URLS}
+    call_command("seed_signatories", 990, verbosity=0)
+    large = {url: queries_for(client, url) for url in URLS}
+    assert large == small
+    # And the numbers are small: the impact figures come from the cache once warm.
+    assert small["/signatories/"] == [4, 2]
