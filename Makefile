@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format migrate static check-migrations clean
+.PHONY: run test test-fast lint format migrate static check-migrations bench clean
 
 # Reinstall only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
@@ -45,6 +45,11 @@ test-fast: $(STAMP) .env
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Load test under gunicorn: BENCH_N (10000), DATABASE_URL, REDIS_URL; see the README.
+bench: $(STAMP) .env
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py
 
 # Fails when a model change has no migration.
 check-migrations: $(STAMP) .env

@@ -9,12 +9,13 @@ from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
 from campaign.content import THEMES, pledge_text
 from campaign.models import SpendFigure, Testimonial
-from pledges import stats
+from pledges import freshness, stats
 from pledges.models import Pledge
 
 log = logging.getLogger(__name__)
 
 
+@freshness.cached_page
 def home(request):
     return render(
         request,
@@ -46,6 +47,7 @@ def social_value(request):
     )
 
 
+@freshness.cached_page
 def spend(request):
     figures = list(SpendFigure.objects.published())
     return render(

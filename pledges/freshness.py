@@ -4,22 +4,68 @@ Every change to what the public can see bumps it; cached figures and the open
 data's ETags are keyed by it.
 """
 
+import hashlib
 import uuid
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "pledges:public-version"
 
 
+def _lifetime():
+    # A cache in local memory is one per process, and a change seen by one gunicorn
+    # worker never reaches the others: there the version lapses after a minute, so
+    # no worker serves stale pages or ETags for longer. Redis is shared: no lapse.
+    backend = settings.CACHES["default"]["BACKEND"]
+    return 60 if backend.endswith("LocMemCache") else None
+
+
 def version():
     current = cache.get(VERSION_KEY)
     if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.add(VERSION_KEY, uuid.uuid4().hex, _lifetime())
         current = cache.get(VERSION_KEY) or "unknown"
     return current
 
 
+def _bump():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, _lifetime())
+
+
 def changed():
-    """Call after anything public changes; inside a transaction it waits for the commit."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, None))
+    """Call after anything public changes.
+
+    It moves the version at once and again after the commit, so that a page cached
+    by another request between the two (from data not yet committed) is never served.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+PAGE_LIFETIME = 300  # a safety net for several servers without a shared cache
+
+
+def cached_page(view):
+    """Serve an anonymous visitor's GET from the cache, renewed whenever the public version moves.
+
+    Only plain pages are kept: a response that sets a cookie (a CSRF token, a message)
+    or streams is always made afresh, and a visitor with a session always gets their own.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        path = request.get_full_path()
+        key = "page:" + hashlib.sha256(f"{version()}:{path}".encode()).hexdigest()
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, response, PAGE_LIFETIME)
+        return response
+
+    return wrapped

@@ -294,24 +294,6 @@ class Pledge(models.Model):
         letters = "".join(word[0] for word in words[:2]).upper() or "?"
         return letters, sum(map(ord, self.name)) % 8
 
-    def public_record(self, site_url):
-        """The pledge as open data: public fields only, in the shape the README documents."""
-        return {
-            "name": self.name,
-            "slug": self.slug,
-            "url": site_url + self.get_absolute_url(),
-            "organisation_type": self.organisation_type,
-            "sector": self.sector,
-            "size": self.size,
-            "district": self.district,
-            "website": self.website,
-            "logo": site_url + self.logo.url if self.logo else "",
-            "statement": self.statement,
-            "commitments": [slug for slug, _ in self.commitments],
-            "signed": self.submitted_at.date().isoformat(),
-            "listed": self.approved_at.date().isoformat() if self.approved_at else "",
-        }
-
     # Creation -------------------------------------------------------------
 
     @classmethod

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models.functions import TruncDate
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods
 
@@ -16,7 +18,7 @@ from campaign.content import pledge_text
 from pledges import emails, freshness, stats, tilemap
 from pledges.abuse import limit_body, over_limit
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
-from pledges.models import DuplicatePledge, Pledge, PledgeStateError
+from pledges.models import COMMITMENTS, DuplicatePledge, Pledge, PledgeStateError
 from pledges.tokens import BadLink, read_manage_token, read_token
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,7 @@ def resent(request):
     return render(request, "pledges/resent.html", {"title": "Check your email"})
 
 
+@freshness.cached_page
 def detail(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     return render(
@@ -270,6 +273,7 @@ def page_number(value):
         return 1
 
 
+@freshness.cached_page
 def wall(request):
     filters = WallFilter(request.GET)
     paginator = Paginator(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
@@ -293,6 +297,7 @@ def wall(request):
     )
 
 
+@freshness.cached_page
 def certificate(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     return render(
@@ -306,35 +311,83 @@ def public_etag(request, *args, **kwargs):
     return freshness.version()
 
 
+OPEN_DATA_FIELDS = ["name", "url", "organisation_type", "sector", "size", "district",
+                    "website", "logo", "statement", "commitments", "signed", "listed"]  # fmt: skip
+
+
+def open_data_records():
+    """Every approved signatory as an open-data record, read as plain values in chunks.
+
+    Model instances would cost more than the rest of an export put together.
+    """
+    site = settings.SITE_URL
+    page = reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
+    storage = Pledge._meta.get_field("logo").storage
+    columns = ["name", "slug", "organisation_type", "sector", "size", "district", "website",
+               "logo", "statement", "signed", "listed",
+               *[field for field, _, _ in COMMITMENTS]]  # fmt: skip
+    rows = (
+        Pledge.objects.public()
+        .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
+        .order_by("name", "pk")
+        .values_list(*columns)
+    )
+    for (
+        name,
+        slug,
+        kind,
+        sector,
+        size,
+        district,
+        website,
+        logo,
+        statement,
+        signed,
+        listed,
+        *flags,
+    ) in rows.iterator(chunk_size=2000):
+        yield {
+            "name": name,
+            "slug": slug,
+            "url": f"{site}{page}{slug}/",
+            "organisation_type": kind,
+            "sector": sector,
+            "size": size,
+            "district": district,
+            "website": website,
+            "logo": site + storage.url(logo) if logo else "",
+            "statement": statement,
+            "commitments": [
+                theme for (_, theme, _), on in zip(COMMITMENTS, flags, strict=True) if on
+            ],
+            "signed": signed.isoformat(),
+            "listed": listed.isoformat() if listed else "",
+        }
+
+
 @condition(etag_func=public_etag)
 def open_csv(request):
-    columns = ["name", "url", "organisation_type", "sector", "size", "district", "website",
-               "logo", "statement", "commitments", "signed", "listed"]  # fmt: skip
-    pledges = Pledge.objects.for_public_display().order_by("name", "pk").iterator(chunk_size=2000)
     rows = (
-        [
-            " ".join(value) if isinstance(value, list) else value
-            for value in (p.public_record(settings.SITE_URL)[c] for c in columns)
-        ]
-        for p in pledges
-    )
-    return csv_response("backing-lancashire-signatories.csv", columns, rows)
+        [" ".join(value) if isinstance(value, list) else value for value in (
+            record[field] for field in OPEN_DATA_FIELDS)]
+        for record in open_data_records()
+    )  # fmt: skip
+    return csv_response("backing-lancashire-signatories.csv", OPEN_DATA_FIELDS, rows)
 
 
 @condition(etag_func=public_etag)
 def open_json(request):
-    pledges = Pledge.objects.for_public_display().order_by("name", "pk")
     head = {
         "title": "Backing Lancashire signatories",
         "source": settings.SITE_URL + "/signatories/",
         "generated": timezone.now().isoformat(timespec="seconds"),
-        "count": pledges.count(),
+        "count": Pledge.objects.public().count(),
     }
 
     def chunks():
         yield json.dumps(head)[:-1] + ', "signatories": ['
-        for n, pledge in enumerate(pledges.iterator(chunk_size=2000)):
-            yield ("," if n else "") + json.dumps(pledge.public_record(settings.SITE_URL))
+        for n, record in enumerate(open_data_records()):
+            yield ("," if n else "") + json.dumps(record)
         yield "]}\n"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json")

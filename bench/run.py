@@ -1,0 +1,337 @@
+"""`make bench`: load-test the site under gunicorn and compare it with its own ceiling.
+
+Seeds DATABASE_URL to BENCH_N approved signatories, starts gunicorn with production
+settings on a free loopback port, drives each endpoint with wrk at a fixed
+concurrency, and prints a table (also written to bench/results/<date>-<N>.json).
+Everything it starts is stopped again, even when interrupted.
+"""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script, the project is not on the path
+RESULTS = ROOT / "bench" / "results"
+
+N = int(os.environ.get("BENCH_N", "10000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
+OUTPUT = os.environ.get("BENCH_OUTPUT")  # a file for the JSON instead of bench/results/
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "SITE_URL": "http://127.0.0.1",
+    "PLEDGE_RATE_LIMIT": "off",
+    "PLEDGE_MIN_FILL_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def fail(message):
+    sys.exit(f"bench: {message}")
+
+
+def free_port():
+    wanted = os.environ.get("BENCH_PORT")
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", int(wanted or 0)))
+        except OSError:
+            fail(f"port {wanted} is in use; set BENCH_PORT to a free one or leave it unset")
+        return sock.getsockname()[1]
+
+
+def django():
+    """Set Django up in this process too, on the same database, to seed and count."""
+    os.environ.update(ENV)
+    import django as dj
+
+    dj.setup()
+
+
+def prepare():
+    """Migrate and seed the database to exactly N approved signatories."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        fail(f"cannot use the database in DATABASE_URL: {error}".strip())
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from pledges.models import Pledge
+
+    Pledge.objects.filter(email__endswith="@example.invalid", name__startswith="Bench ").delete()
+    have = Pledge.objects.public().count()
+    if have > N:
+        call_command("seed_signatories", delete=True, verbosity=0)
+        have = Pledge.objects.public().count()
+    if have < N:
+        call_command("seed_signatories", N - have)
+    return Pledge.objects.public().count()
+
+
+def endpoints():
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from pledges.models import Pledge
+
+    first = Pledge.objects.public().order_by("name").first()
+    return [
+        ("ceiling: static file", staticfiles_storage.url("css/site.css"), "ceiling"),
+        ("ceiling: fixed view", "/__bench__/fixed", "ceiling"),
+        ("home", "/", "cached"),
+        ("wall", "/signatories/", "cached"),
+        ("wall filtered", "/signatories/?district=preston&sector=manufacturing", "filtered"),
+        ("wall searched", "/signatories/?q=bakery", "filtered"),
+        ("signatory page", first.get_absolute_url(), "cached"),
+        ("spend", "/spend/", "cached"),
+        ("signatories.json", "/signatories.json", "export"),
+        ("signatories.csv", "/signatories.csv", "export"),
+        ("sign-up POST", "/pledge/", "post"),
+    ]
+
+
+def queries_per_request(path, method="get"):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if method == "post":
+        return None  # counted by the test suite; a POST here would add a row
+    client.get(path)  # warm the caches, as under load
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(context)
+
+
+def start_gunicorn(port):
+    command = [
+        sys.executable, "-m", "gunicorn", "backing_lancashire.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+        "--no-control-socket", "--log-level", "warning", "--timeout", "60",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=ENV, start_new_session=True)
+    for _ in range(100):
+        time.sleep(0.2)
+        if server.poll() is not None:
+            fail("gunicorn stopped while starting (see its output above)")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            continue
+    stop(server)
+    fail("gunicorn did not answer /healthz within 20 s")
+
+
+def stop(server):
+    if server and server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def workers(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def memory_mb(pid, field="VmRSS"):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def csrf_pair(port):
+    """A CSRF cookie and form token, read by hand: the cookie is Secure, so no jar keeps it."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/pledge/") as response:
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    cookie = next(c.split(";")[0].split("=", 1)[1] for c in cookies if c.startswith("csrftoken="))
+    return cookie, token
+
+
+def wrk(port, path, script, extra_env=None):
+    command = [
+        "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency",
+        "-s", str(ROOT / "bench" / script), f"http://127.0.0.1:{port}{path}",
+    ]  # fmt: skip
+    result = subprocess.run(
+        command, capture_output=True, text=True, env={**ENV, **(extra_env or {})}, check=False
+    )
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        fail(f"wrk gave no summary for {path}:\n{result.stdout}\n{result.stderr}")
+    return json.loads(lines[-1])
+
+
+def run_endpoint(port, name, path, kind, run_id):
+    if kind != "post":
+        return wrk(port, path, "report.lua")
+    from pledges.models import Pledge
+
+    cookie, token = csrf_pair(port)
+    before = Pledge.objects.filter(name__startswith=f"Bench {run_id} ").count()
+    stats = wrk(port, path, "signup.lua", {
+        "BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token, "BENCH_RUN_ID": run_id,
+    })  # fmt: skip
+    rows = Pledge.objects.filter(name__startswith=f"Bench {run_id} ")
+    stats["rows_added"] = rows.count() - before
+    stats["distinct_names"] = rows.values("name").distinct().count()
+    return stats
+
+
+def summarise(name, path, kind, runs, queries):
+    rps = [r["requests"] / (r["duration_us"] / 1e6) for r in runs]
+    median_run = sorted(runs, key=lambda r: r["requests"])[len(runs) // 2]
+    row = {
+        "endpoint": name,
+        "path": path,
+        "kind": kind,
+        "requests_per_s": {"min": min(rps), "median": statistics.median(rps), "max": max(rps)},
+        "p50_ms": median_run["p50_us"] / 1000,
+        "p95_ms": statistics.median(r["p95_us"] for r in runs) / 1000,
+        "p99_ms": median_run["p99_us"] / 1000,
+        "errors": sum(r["errors_status"] + r["errors_socket"] for r in runs),
+        "bytes_per_response": round(median_run["bytes"] / max(median_run["requests"], 1)),
+        "queries_per_request": queries,
+        "runs": runs,
+    }
+    if kind == "post":
+        row["accepted"] = sum(r["accepted"] for r in runs)
+        row["rows_added"] = sum(r["rows_added"] for r in runs)
+        row["lost_or_duplicated"] = (
+            row["accepted"]
+            - row["rows_added"]
+            + sum(r["rows_added"] - r["distinct_names"] for r in runs)
+        )
+    return row
+
+
+def csv_download(port, server):
+    before = {pid: memory_mb(pid) for pid in workers(server)}
+    started = time.perf_counter()
+    size = 0
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/signatories.csv", timeout=120) as r:
+        while chunk := r.read(65536):
+            size += len(chunk)
+    seconds = time.perf_counter() - started
+    growth = max(memory_mb(pid) - before.get(pid, memory_mb(pid)) for pid in workers(server))
+    return {"seconds": round(seconds, 2), "bytes": size, "worker_growth_mb": round(growth, 1)}
+
+
+def print_table(result):
+    ceiling = next(r for r in result["endpoints"] if r["endpoint"] == "ceiling: fixed view")
+    top = ceiling["requests_per_s"]["median"]
+    header = (f"{'endpoint':<22}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}{'bytes':>9}{'queries':>9}{'of ceiling':>12}")  # fmt: skip
+    print(header)
+    print("-" * len(header))
+    for r in result["endpoints"]:
+        rps = r["requests_per_s"]["median"]
+        queries = "" if r["queries_per_request"] is None else r["queries_per_request"]
+        print(f"{r['endpoint']:<22}{rps:>9.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+              f"{r['p99_ms']:>9.1f}{r['errors']:>8}{r['bytes_per_response']:>9}"
+              f"{queries:>9}{rps / top:>11.0%}")  # fmt: skip
+    print()
+    print(f"workers: {result['workers']}, peak RSS per worker {result['worker_peak_mb']} MB")
+    csv = result["csv_download"]
+    print(f"full CSV of {result['n']:,} rows: {csv['seconds']} s, {csv['bytes']:,} bytes, "
+          f"worker memory growth {csv['worker_growth_mb']} MB")  # fmt: skip
+
+
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main():
+    signal.signal(signal.SIGTERM, interrupted)
+    if not shutil.which("wrk"):
+        fail("wrk is not installed: sudo apt-get install -y wrk (make bench does this)")
+    django()
+    n = prepare()
+    port = free_port()
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            return "250 OK"
+
+    mail = Controller(Sink(), hostname="127.0.0.1", port=free_port_any())
+    mail.start()
+    ENV.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(mail.port), EMAIL_USE_TLS="0")
+    server = None
+    try:
+        server = start_gunicorn(port)
+        rows = []
+        run_id = secrets.token_hex(3)
+        for name, path, kind in endpoints():
+            runs = [run_endpoint(port, name, path, kind, f"{run_id}{i}") for i in range(RUNS)]
+            queries = queries_per_request(path, "post" if kind == "post" else "get")
+            rows.append(summarise(name, path, kind, runs, queries))
+            print(f"  measured {name}", file=sys.stderr)
+        csv = csv_download(port, server)
+        peak = max(memory_mb(pid, "VmHWM") for pid in workers(server))
+    finally:
+        stop(server)
+        mail.stop()
+    result = {
+        "date": date.today().isoformat(),
+        "machine": f"{os.cpu_count()} cores, {os.uname().machine}, {os.uname().release}",
+        "database": DATABASE_URL.split(":", 1)[0],
+        "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
+        "n": n,
+        "workers": WORKERS,
+        "seconds_per_run": SECONDS,
+        "connections": CONNECTIONS,
+        "runs": RUNS,
+        "endpoints": rows,
+        "worker_peak_mb": round(peak, 1),
+        "csv_download": csv,
+    }
+    out = Path(OUTPUT) if OUTPUT else RESULTS / f"{result['date']}-{n}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print_table(result)
+    print(f"\nwritten to {out}")
+
+
+def free_port_any():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+if __name__ == "__main__":
+    main()
