@@ -43,4 +43,4 @@ def test_query_counts_do_not_grow_with_the_number_of_signatories(client):
     # And the numbers are small: cold, a count, a page and the two impact queries;
     # warm, the whole page comes from the cache.
     assert small["/signatories/"] == [4, 0]
-    assert small["/signatories/?q=Bakery&district=preston"] == [4, 0]
+    assert small["/signatories/?page=2"] == [4, 0]
