@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges import emails, freshness
+from pledges.logos import clean_logo
 from pledges.models import COMMITMENTS, Pledge, PledgeEvent, PledgeStateError, RejectionReason
 
 
@@ -74,7 +75,10 @@ def commitment_filter(label):
 
 class RejectForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Reason", choices=RejectionReason.choices, widget=forms.RadioSelect
+        label="Reason",
+        choices=RejectionReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason."},
     )
     note = forms.CharField(
         label="Note to the organisation (optional)",
@@ -85,8 +89,37 @@ class RejectForm(forms.Form):
     )
 
 
+class PledgeAdminForm(forms.ModelForm):
+    """Staff edits keep the rules the sign-up form keeps."""
+
+    class Meta:
+        model = Pledge
+        fields = ["name", "companies_house_number", "logo"]  # the admin's fieldsets add the rest
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # A newly uploaded file is re-encoded as on sign-up; a stored one is left alone.
+        if logo and not getattr(logo, "_committed", True):
+            return clean_logo(logo)
+        return logo
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name")
+        if name:
+            others = Pledge.objects.same_organisation(
+                name=name, companies_house_number=data.get("companies_house_number", "")
+            ).exclude(pk=self.instance.pk)
+            if self.instance.status in Pledge.ACTIVE and others.exists():
+                raise forms.ValidationError(
+                    "Another active pledge has this name or Companies House number."
+                )
+        return data
+
+
 @admin.register(Pledge)
 class PledgeAdmin(admin.ModelAdmin):
+    form = PledgeAdminForm
     list_display = [
         "name",
         "district",

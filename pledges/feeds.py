@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape, linebreaks
 
 from pledges.models import Pledge
 
@@ -17,7 +18,9 @@ class NewSignatories(Feed):
         return pledge.name
 
     def item_description(self, pledge):
-        return pledge.statement or pledge.wording
+        # The summary is HTML (type="html"), which a reader unescapes once: escape it
+        # here too, so a statement can never become markup there.
+        return linebreaks(escape(pledge.statement or pledge.wording))
 
     def item_pubdate(self, pledge):
         return pledge.approved_at

@@ -127,7 +127,16 @@ UNVERIFIED_FOR = timedelta(days=7)
 # What an organisation may change about its own pledge through the manage link.
 EDITABLE = ["name", "website", "statement", "size", *[field for field, _, _ in COMMITMENTS]]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
-PERSONAL = ["contact_name", "contact_role", "email", "phone", "postcode", "moderator_note"]
+PERSONAL = [
+    "contact_name",
+    "contact_role",
+    "email",
+    "phone",
+    "postcode",
+    "companies_house_number",
+    "charity_number",
+    "moderator_note",
+]
 
 
 class PledgeStateError(Exception):
@@ -405,48 +414,60 @@ class Pledge(models.Model):
                 self.erase_personal_data()
 
     def update_details(self, changes, *, by=None):
-        """Apply the organisation's own changes; a new name goes back for review."""
+        """Apply the organisation's own changes; a new name goes back for review.
+
+        The changes go onto the locked row, so that a refused save leaves this
+        object as it was stored, and a logo written for it is removed again.
+        """
         changed = {
             field: value for field, value in changes.items() if getattr(self, field) != value
         }
         if not changed:
             return []
-        with transaction.atomic():
-            current = Pledge.objects.select_for_update().get(pk=self.pk)
-            if current.status not in (self.Status.PENDING, self.Status.APPROVED):
-                raise PledgeStateError(current, "update")
-            new_status = current.status
-            if "name" in changed and current.status == self.Status.APPROVED:
-                new_status = self.Status.PENDING
-            old_logo = current.logo.name
-            for field, value in changed.items():
-                setattr(self, field, value)
-            self.status = new_status
-            self.save(update_fields=[*changed, "status"])
-            if "logo" in changed and old_logo:
-                storage = self.logo.storage
-                transaction.on_commit(lambda: storage.delete(old_logo))
-            labels = [str(Pledge._meta.get_field(field).verbose_name) for field in changed]
-            self.events.create(
-                action=PledgeEvent.Action.UPDATED,
-                from_status=current.status,
-                to_status=new_status,
-                actor=by,
-                note="Changed: " + ", ".join(labels) + ".",
-            )
-            freshness.changed()
+        row = None
+        try:
+            with transaction.atomic():
+                row = Pledge.objects.select_for_update().get(pk=self.pk)
+                if row.status not in (self.Status.PENDING, self.Status.APPROVED):
+                    raise PledgeStateError(row, "update")
+                old_status, old_logo = row.status, row.logo.name
+                for field, value in changed.items():
+                    setattr(row, field, value)
+                if "name" in changed and old_status == self.Status.APPROVED:
+                    row.status = self.Status.PENDING
+                row.save(update_fields=[*changed, "status"])
+                labels = [str(Pledge._meta.get_field(field).verbose_name) for field in changed]
+                self.events.create(
+                    action=PledgeEvent.Action.UPDATED,
+                    from_status=old_status,
+                    to_status=row.status,
+                    actor=by,
+                    note="Changed: " + ", ".join(labels) + ".",
+                )
+                freshness.changed()
+        except Exception:
+            if row is not None and "logo" in changed and row.logo:
+                row.logo.storage.delete(row.logo.name)
+            raise
+        if "logo" in changed and old_logo:
+            row.logo.storage.delete(old_logo)
+        self.refresh_from_db()
         return list(changed)
 
     def erase_personal_data(self):
         """Blank the contact's details, keeping what the audit trail needs."""
+        logo = self.logo.name
         with transaction.atomic():
             for field in PERSONAL:
                 setattr(self, field, "")
+            self.logo = ""
             self.erased_at = timezone.now()
-            self.save(update_fields=[*PERSONAL, "erased_at"])
+            self.save(update_fields=[*PERSONAL, "logo", "erased_at"])
             self.events.create(
                 action=PledgeEvent.Action.ERASED, from_status=self.status, to_status=self.status
             )
+        if logo:  # no longer shown anywhere, so not kept either
+            self.logo.storage.delete(logo)
 
 
 class PledgeEvent(models.Model):

@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from pledges.models import Pledge
@@ -24,6 +25,10 @@ class SignatoriesSitemap(Sitemap):
 
     def lastmod(self, pledge):
         return pledge.approved_at
+
+    def get_latest_lastmod(self):
+        # Django's default loads every item to find the newest; ask the database instead.
+        return self.items().aggregate(latest=Max("approved_at"))["latest"]
 
 
 SITEMAPS = {"pages": PagesSitemap, "signatories": SignatoriesSitemap}

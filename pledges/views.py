@@ -171,11 +171,12 @@ def manage(request, token):
         if form.is_valid():
             try:
                 changed = pledge.update_details(form.changes())
-            except (IntegrityError, PledgeStateError):
-                # Another organisation took the name a moment ago, or staff acted.
+            except IntegrityError:  # another organisation took the name a moment ago
                 form.add_error(
                     "name", f"{form.cleaned_data['name']} has already signed the pledge."
                 )
+            except PledgeStateError:  # staff closed the pledge since the page was opened
+                return link_problem(request, BadLink(), "pledges:manage_request")
             else:
                 if "name" in changed and pledge.status == Pledge.Status.PENDING:
                     messages.info(
@@ -256,7 +257,7 @@ def badge(request, slug):
     response = render(
         request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml"
     )
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = "public, max-age=300"
     # Shown on other organisations' sites, so it must not be blocked there.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
@@ -381,14 +382,15 @@ def open_json(request):
         "title": "Backing Lancashire signatories",
         "source": settings.SITE_URL + "/signatories/",
         "generated": timezone.now().isoformat(timespec="seconds"),
-        "count": Pledge.objects.public().count(),
     }
 
     def chunks():
         yield json.dumps(head)[:-1] + ', "signatories": ['
-        for n, record in enumerate(open_data_records()):
-            yield ("," if n else "") + json.dumps(record)
-        yield "]}\n"
+        count = 0
+        for count, record in enumerate(open_data_records(), start=1):
+            yield ("," if count > 1 else "") + json.dumps(record)
+        # Counted as written, so it always matches the list, even mid-approval.
+        yield f'], "count": {count}}}\n'
 
     response = StreamingHttpResponse(chunks(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it

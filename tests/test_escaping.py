@@ -69,3 +69,13 @@ def test_the_admin_escapes_the_name(client, hostile, django_user_model):
         html = text(client.get(url))
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+def test_a_feed_reader_shows_the_statement_as_text(client):
+    make_pledge(status=Pledge.Status.APPROVED, statement="<img src=x onerror=alert(1)>")
+    import xml.etree.ElementTree as ET
+
+    feed = ET.fromstring(client.get("/signatories/feed/").content)  # noqa: S314 - our own feed
+    summary = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    # What a reader renders as HTML holds no element, only the text.
+    assert "<img" not in summary.text and "&lt;img src=x" in summary.text

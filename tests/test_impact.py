@@ -69,7 +69,7 @@ def test_the_map_and_its_table_match_the_database(client):
         assert int(row.group(1).replace(",", "")) == expected, district
         if district in LAYOUT:
             tile = re.search(
-                rf'\?district={district.value}" aria-label="{re.escape(district.label)}: '
+                rf'\?district={district.value}" aria-label="\w+, {re.escape(district.label)}: '
                 rf"([\d,]+) signator",
                 html,
             )
@@ -80,6 +80,6 @@ def test_each_tile_links_to_the_wall_filtered_to_its_district(client):
     make_pledge(status=S.APPROVED, district="burnley", name="Burnley Bakers")
     make_pledge(status=S.APPROVED, district="chorley", name="Chorley Cakes")
     html = client.get("/signatories/").content.decode()
-    assert 'href="/signatories/?district=burnley" aria-label="Burnley: 1 signatory"' in html
+    assert 'href="/signatories/?district=burnley" aria-label="BUR, Burnley: 1 signatory"' in html
     filtered = client.get("/signatories/?district=burnley").content.decode()
     assert "Burnley Bakers" in filtered and "Chorley Cakes" not in filtered

@@ -210,3 +210,23 @@ def test_the_badge_is_an_svg_for_approved_pledges_only(client, approved):
     assert response["Content-Type"] == "image/svg+xml"
     assert b"Backing" in response.content and b"<script" not in response.content
     assert client.get(f"/signatories/{make_pledge().slug}/badge.svg").status_code == 404
+
+
+def test_the_manage_page_shows_no_private_detail(client):
+    pledge = make_pledge(status=S.APPROVED, companies_house_number="01234567")
+    html = client.get(manage_url(pledge)).content.decode()
+    for value in (pledge.email, pledge.contact_name, pledge.contact_role, pledge.postcode,
+                  str(pledge.phone), pledge.charity_number, "01234567"):  # fmt: skip
+        assert value not in html
+
+
+def test_withdrawing_deletes_the_logo(client, settings):
+    from django.core.files.base import ContentFile
+
+    pledge = make_pledge(status=S.APPROVED)
+    pledge.logo.save("l.png", ContentFile(image_bytes()))
+    path = settings.MEDIA_ROOT / pledge.logo.name
+    assert path.exists()
+    client.post(manage_url(pledge) + "withdraw/")
+    assert not path.exists()
+    assert not Pledge.objects.get().logo

@@ -136,7 +136,8 @@ def test_reject_asks_for_a_reason_before_anything_changes(mod_client):
         assert reason in html
     assert Pledge.objects.get().status == S.PENDING
     response = mod_client.post(f"{CHANGELIST}{pledge.pk}/reject/", {"note": "x"})
-    assert "Please choose a reason." in response.content.decode()
+    assert "Please correct the errors below." in response.content.decode()
+    assert "Choose a reason." in response.content.decode()
     assert Pledge.objects.get().status == S.PENDING
     assert mail.outbox == []
 
@@ -277,3 +278,18 @@ def test_hostile_names_are_escaped_in_the_admin(mod_client):
     html = mod_client.get(CHANGELIST).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client):
+    make_pledge(status=S.APPROVED, name="Taken Ltd")
+    pledge = make_pledge(status=S.PENDING)
+    page = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/")
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    data.update(name="TAKEN LTD", **{"events-TOTAL_FORMS": 1, "events-INITIAL_FORMS": 1})
+    data.pop("logo", None)
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Another active pledge has this name" in response.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.name != "TAKEN LTD"

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
@@ -106,7 +107,8 @@ class Command(BaseCommand):
             self.stderr.write("Say how many: seed_signatories 500")
             return
         rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-        start = demo.count() + 1
+        # Numbers above every id so far: names and slugs can never repeat an earlier run's.
+        start = (Pledge.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         now = timezone.now()
         made = demo_pledges(count, start, rng, now)
         with tqdm(total=count, unit="signatories", disable=options["verbosity"] < 1) as bar:
