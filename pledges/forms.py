@@ -256,6 +256,11 @@ class PledgeForm(forms.ModelForm):
     def clean_name(self):
         return validators.tidy(self.cleaned_data["name"])
 
+    def _get_validation_exclusions(self):
+        # The one-pledge rule is checked in clean() with a clearer message, and finally
+        # by the database; the model's own copy of that check would only repeat its queries.
+        return {*super()._get_validation_exclusions(), "name", "companies_house_number"}
+
     def clean_contact_name(self):
         return validators.tidy(self.cleaned_data["contact_name"])
 

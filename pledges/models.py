@@ -307,28 +307,27 @@ class Pledge(models.Model):
 
     @classmethod
     def submit(cls, **fields):
-        """Save a new, unverified pledge and record it, or raise DuplicatePledge."""
+        """Save a new, unverified pledge and record it, or raise DuplicatePledge.
+
+        The insert is tried first and the database's constraints decide; only a
+        refusal costs more queries (a slug taken, or a lapsed pledge in the way).
+        """
         logo = fields.pop("logo", None)
         pledge = cls(**fields)
         base = slugify(pledge.name)[:200] or "organisation"
         same = {"name": pledge.name, "companies_house_number": pledge.companies_house_number}
-        for attempt in range(1, 12):
+        attempt = 1
+        while attempt < 12:
             # A few tidy slugs first (acme, acme-2, ...), then random ones, which cannot run out.
             pledge.slug = (
                 base
                 if attempt == 1
                 else f"{base}-{attempt if attempt < 6 else secrets.token_hex(3)}"
             )
-            if cls.objects.filter(slug=pledge.slug).exists():
-                continue
             if logo:
                 pledge.logo = logo
             try:
                 with transaction.atomic():
-                    # A pledge left unconfirmed past its link's life holds no place.
-                    cls.objects.expired().filter(
-                        pk__in=cls.objects.same_organisation(**same).values("pk")
-                    ).delete()
                     pledge.save()
                     pledge.events.create(
                         action=PledgeEvent.Action.SUBMITTED, to_status=pledge.status
@@ -340,9 +339,16 @@ class Pledge(models.Model):
                     pledge.logo.delete(save=False)
                 pledge.pk = None
                 pledge._state.adding = True
-                if cls.objects.filter(slug=pledge.slug).exists():
-                    continue  # another organisation took this slug a moment ago
-                raise DuplicatePledge(cls.objects.matching(**same).first()) from None
+            # A pledge left unconfirmed past its link's life holds no place: clear it, retry.
+            lapsed = cls.objects.expired().filter(
+                pk__in=cls.objects.same_organisation(**same).values("pk")
+            )
+            if lapsed.exists():
+                lapsed.delete()
+                continue
+            if not cls.objects.filter(slug=pledge.slug).exists():
+                raise DuplicatePledge(cls.objects.matching(**same).first())
+            attempt += 1  # the slug is taken: try the next
         raise IntegrityError(f"No free slug for {base!r}")
 
     # Transitions ----------------------------------------------------------

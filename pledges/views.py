@@ -52,9 +52,10 @@ def sign(request):
             form.add_duplicate_error(duplicate.existing)
         else:
             # Pledge.submit has committed: the email goes only for a saved pledge.
-            sent = emails.send_verification(pledge)
-            request.session["check_email"] = {"sent": sent}
-            return redirect("pledges:check_email")
+            if emails.send_verification(pledge):
+                return redirect("pledges:check_email")
+            # Said in the address, not the session: a sign-up writes no session row.
+            return redirect(reverse("pledges:check_email") + "?unsent=1")
     name = (form["name"].value() or "").strip() if form.is_bound else ""
     return render(
         request,
@@ -69,12 +70,8 @@ def sign(request):
 
 
 def check_email(request):
-    outcome = request.session.pop("check_email", {"sent": True})
-    return render(
-        request,
-        "pledges/check_email.html",
-        {"sent": outcome.get("sent", True), "title": "Check your email"},
-    )
+    sent = "unsent" not in request.GET
+    return render(request, "pledges/check_email.html", {"sent": sent, "title": "Check your email"})
 
 
 @require_http_methods(["GET", "POST"])
