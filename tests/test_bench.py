@@ -1,0 +1,52 @@
+"""The benchmark's driver, run end to end at tiny settings: its parts work, it is not timed."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("wrk"), reason="wrk is not installed (sudo apt-get install -y wrk)"
+)
+
+
+def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
+    output = tmp_path / "result.json"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        "BENCH_N": "50",
+        "BENCH_SECONDS": "1",
+        "BENCH_RUNS": "1",
+        "BENCH_CONNECTIONS": "4",
+        "BENCH_WORKERS": "2",
+        "BENCH_OUTPUT": str(output),
+    }
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "bench/run.py"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(output.read_text())
+    assert data["n"] == 50
+    names = [row["endpoint"] for row in data["endpoints"]]
+    assert names == [
+        "ceiling: static file", "ceiling: fixed view", "home", "wall", "wall filtered",
+        "wall searched", "signatory page", "spend", "signatories.json", "signatories.csv",
+        "signatories.csv, unchanged", "sign-up POST",
+    ]  # fmt: skip
+    for row in data["endpoints"]:
+        assert row["errors"] == 0, row
+        assert row["requests_per_s"]["median"] > 0, row
+    post = data["endpoints"][-1]
+    assert post["accepted"] > 0
+    assert post["lost"] == 0 and post["duplicated"] == 0
+    assert 0 <= post["finished_after_time_up"] <= 4  # at most one per connection
+    assert data["csv_download"]["bytes"] > 0
+    assert "of ceiling" in result.stdout
