@@ -221,7 +221,11 @@ def run_endpoint(port, name, path, kind, run_id):
         "BENCH_CSRF_COOKIE": cookie, "BENCH_CSRF_TOKEN": token, "BENCH_RUN_ID": run_id,
     })  # fmt: skip
     rows = Pledge.objects.filter(name__startswith=f"Bench {run_id} ")
-    stats["rows_added"] = rows.count() - before
+    # Requests sent before time was up may still be finishing: wait until none are.
+    settled = -1
+    while settled != (settled := rows.count()):
+        time.sleep(0.5)
+    stats["rows_added"] = settled - before
     stats["distinct_names"] = rows.values("name").distinct().count()
     return stats
 

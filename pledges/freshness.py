@@ -5,11 +5,12 @@ data's ETags are keyed by it.
 """
 
 import hashlib
+import time
 import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 VERSION_KEY = "pledges:public-version"
@@ -23,16 +24,28 @@ def _lifetime():
     return 60 if backend.endswith("LocMemCache") else None
 
 
+# Each process remembers the shared version for a second, so that a busy page costs
+# no round trip to Redis; a change made elsewhere shows within that second.
+REMEMBER = 1.0
+_remembered = {"version": None, "at": 0.0}
+
+
 def version():
+    now = time.monotonic()
+    if _remembered["version"] and now - _remembered["at"] < REMEMBER:
+        return _remembered["version"]
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, _lifetime())
         current = cache.get(VERSION_KEY) or "unknown"
+    _remembered.update(version=current, at=now)
     return current
 
 
 def _bump():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, _lifetime())
+    fresh = uuid.uuid4().hex
+    cache.set(VERSION_KEY, fresh, _lifetime())
+    _remembered.update(version=fresh, at=time.monotonic())
 
 
 def changed():
@@ -61,11 +74,13 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         path = request.get_full_path()
         key = "page:" + hashlib.sha256(f"{version()}:{path}".encode()).hexdigest()
-        response = cache.get(key)
+        # Pages are kept in this process's memory: the shared version says when to renew.
+        pages = caches["pages"]
+        response = pages.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, response, PAGE_LIFETIME)
+                pages.set(key, response, PAGE_LIFETIME)
         return response
 
     return wrapped

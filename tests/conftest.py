@@ -4,8 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
+
+from pledges import freshness
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +23,9 @@ def _collected_static():
 def _isolated(settings, tmp_path):
     # Rate-limit counters live in the cache, and logos in MEDIA_ROOT: neither may
     # leak from one test into the next.
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+    freshness._remembered.update(version=None, at=0.0)
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
