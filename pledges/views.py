@@ -104,20 +104,31 @@ def verify(request, token):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def resend(request):
+def send_links(request, *, statuses, send, done, template, title):
+    """Email a fresh link to each pledge in `statuses` that uses the address given.
+
+    The answer is the same whether or not one does, so nobody can probe who has signed.
+    """
     form = EmailForm(request.POST) if request.method == "POST" else EmailForm()
     if request.method == "POST" and form.is_valid():
         if over_limit(request, "resend"):
             return too_many(request)
-        for pledge in Pledge.objects.filter(
-            status=Pledge.Status.UNVERIFIED, email__iexact=form.cleaned_data["email"]
-        ):
-            emails.send_verification(pledge)
-        # The same answer whether or not a pledge uses the address.
-        return redirect("pledges:resent")
-    return render(
-        request, "pledges/resend.html", {"form": form, "title": "Get a new confirmation link"}
+        address = form.cleaned_data["email"]
+        for pledge in Pledge.objects.filter(status__in=statuses, email__iexact=address):
+            send(pledge)
+        return redirect(done)
+    return render(request, template, {"form": form, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+def resend(request):
+    return send_links(
+        request,
+        statuses=[Pledge.Status.UNVERIFIED],
+        send=emails.send_verification,
+        done="pledges:resent",
+        template="pledges/resend.html",
+        title="Get a new confirmation link",
     )
 
 
@@ -230,18 +241,13 @@ def withdrawn(request):
 
 @require_http_methods(["GET", "POST"])
 def manage_request(request):
-    form = EmailForm(request.POST) if request.method == "POST" else EmailForm()
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, "resend"):
-            return too_many(request)
-        for pledge in Pledge.objects.filter(
-            status__in=MANAGEABLE, email__iexact=form.cleaned_data["email"]
-        ):
-            emails.send_manage_link(pledge)
-        # The same answer whether or not a pledge uses the address.
-        return redirect("pledges:manage_sent")
-    return render(
-        request, "pledges/manage_request.html", {"form": form, "title": "Manage your pledge"}
+    return send_links(
+        request,
+        statuses=MANAGEABLE,
+        send=emails.send_manage_link,
+        done="pledges:manage_sent",
+        template="pledges/manage_request.html",
+        title="Manage your pledge",
     )
 
 
