@@ -29,11 +29,15 @@ static: $(STAMP) .env
 run: migrate
 	@echo
 	@echo "  Backing Lancashire is at http://127.0.0.1:$(PORT)/"
-	@echo "  Emails (with their confirmation links) are printed here, in this console."
+	@echo "  Emails (with their confirmation links) are printed here, in this console,"
+	@echo "  by the mail worker started beside the site."
 	@echo "  Make an admin user (in another shell): $(PY) manage.py createsuperuser"
 	@echo "  then sign in at http://127.0.0.1:$(PORT)/admin/"
 	@echo
-	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(PY) manage.py db_worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) .env
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "csp",
     "phonenumber_field",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "campaign",
     "pledges",
 ]
@@ -165,6 +167,9 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Emails wait in a queue in the database, so that no request waits on a mail server and
+# none is lost when one is down; `manage.py db_worker` sends them (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Backing Lancashire <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

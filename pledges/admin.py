@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
-from pledges import emails, freshness
+from pledges import freshness
 from pledges.logos import clean_logo
 from pledges.models import COMMITMENTS, Pledge, PledgeEvent, PledgeStateError, RejectionReason
 
@@ -248,8 +248,8 @@ class PledgeAdmin(admin.ModelAdmin):
 
     # Decisions ------------------------------------------------------------------
 
-    def decide(self, request, pledges, verb, move, notify=None):
-        """Apply one transition to each pledge, then report what happened and mail."""
+    def decide(self, request, pledges, verb, move):
+        """Apply one transition to each pledge, then report what happened."""
         done, refused = [], []
         for pledge in pledges:
             try:
@@ -268,15 +268,6 @@ class PledgeAdmin(admin.ModelAdmin):
                 f"Not {verb}, as the pledge is in the wrong state: {', '.join(refused)}.",
                 messages.ERROR,
             )
-        if notify:
-            failed = [pledge.name for pledge in done if not notify(pledge)]
-            if failed:
-                self.message_user(
-                    request,
-                    "The decision stands, but the email could not be sent to: "
-                    f"{', '.join(failed)}. Please contact them another way.",
-                    messages.WARNING,
-                )
         return done
 
     @admin.action(description="Approve selected pledges", permissions=["change"])
@@ -286,7 +277,6 @@ class PledgeAdmin(admin.ModelAdmin):
             queryset,
             "approved",
             lambda pledge: pledge.approve(by=request.user),
-            emails.send_approval,
         )
 
     @admin.action(description="Reject selected pledges…", permissions=["change"])
@@ -298,7 +288,6 @@ class PledgeAdmin(admin.ModelAdmin):
                 queryset,
                 "rejected",
                 lambda pledge: pledge.reject(by=request.user, **form.cleaned_data),
-                emails.send_rejection,
             )
             return None
         return self.confirmation(request, "reject", queryset, form)
@@ -380,7 +369,6 @@ class PledgeAdmin(admin.ModelAdmin):
                 [pledge],
                 "rejected",
                 lambda p: p.reject(by=request.user, **form.cleaned_data),
-                emails.send_rejection,
             )
             return self.back_to(pledge)
         return self.confirmation(request, "reject", [pledge], form, single=pledge)

@@ -1,6 +1,9 @@
-"""Building and sending the pledge emails. Failures are logged without personal data."""
+"""The pledge emails: queued with the change that causes them, sent by the worker.
 
-import logging
+`queue` is called inside the transaction that makes the change, so a pledge and its
+email are saved together or not at all. The queue holds the pledge's id and the kind of
+email only; the worker builds the message when it sends it (pledges.tasks.deliver).
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,15 +13,13 @@ from django.urls import reverse
 
 from pledges.tokens import LINK_MAX_AGE, MANAGE_MAX_AGE, make_manage_token, make_token
 
-log = logging.getLogger(__name__)
-
 
 def absolute(path):
     return settings.SITE_URL + path
 
 
-def send(template, to, context, *, about):
-    """Send a plain-text and HTML email; say whether it went. `about` names it in the log."""
+def send(template, to, context):
+    """Send a plain-text and HTML email. A failure raises, for the queue to try again."""
     context = {"site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"pledges/email/{template}_subject.txt", context).strip()
     message = EmailMultiAlternatives(
@@ -29,24 +30,21 @@ def send(template, to, context, *, about):
     message.attach_alternative(
         render_to_string(f"pledges/email/{template}.html", context), "text/html"
     )
-    try:
-        message.send()
-    except Exception as error:
-        # By pledge id and the kind of failure only: the exception itself may quote the
-        # address (SMTPRecipientsRefused does), and addresses stay out of logs.
-        log.error("Could not send the %s email for %s: %s", template, about, type(error).__name__)
-        return False
-    return True
+    message.send()
 
 
-def send_verification(pledge):
+def queue(kind, pledge, **extra):
+    """Queue an email of `kind` (a key of KINDS) about `pledge`."""
+    from pledges.tasks import deliver  # the task imports this module
+
+    deliver.enqueue(kind, pledge.pk, **extra)
+
+
+def verification(pledge):
+    if pledge.status != pledge.Status.UNVERIFIED:
+        return  # confirmed since it was queued: a link now would only confuse
     link = absolute(reverse("pledges:verify", args=[make_token(pledge)]))
-    return send(
-        "verify",
-        [pledge.email],
-        {"pledge": pledge, "link": link, "days": LINK_MAX_AGE.days},
-        about=f"pledge {pledge.pk}",
-    )
+    send("verify", [pledge.email], {"pledge": pledge, "link": link, "days": LINK_MAX_AGE.days})
 
 
 def moderator_addresses():
@@ -61,16 +59,16 @@ def moderator_addresses():
     return sorted(addresses)
 
 
-def notify_moderators(pledge):
-    to = moderator_addresses()
-    if not to:
-        return True
+def moderators(pledge):
+    # One message per moderator, each queued on its own, so that no moderator sees
+    # another's address and a failure for one is retried without repeating the rest.
+    for address in moderator_addresses():
+        queue("moderator", pledge, to=address)
+
+
+def moderator(pledge, *, to):
     link = absolute(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
-    # One message per moderator, so no moderator sees another's address.
-    return all(
-        send("moderators", [address], {"pledge": pledge, "link": link}, about=f"pledge {pledge.pk}")
-        for address in to
-    )
+    send("moderators", [to], {"pledge": pledge, "link": link})
 
 
 def pledge_links(pledge):
@@ -83,31 +81,27 @@ def pledge_links(pledge):
     }
 
 
-def send_approval(pledge):
-    return send(
-        "approved",
-        [pledge.email],
-        {"pledge": pledge, **pledge_links(pledge)},
-        about=f"pledge {pledge.pk}",
-    )
+def approval(pledge):
+    send("approved", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
 
 
-def send_rejection(pledge):
+def rejection(pledge):
     note = pledge.events.filter(action="rejected").values_list("note", flat=True).last() or ""
     reason = pledge.get_rejection_reason_display()
     extra = note.removeprefix(reason + ".").strip()
-    return send(
-        "rejected",
-        [pledge.email],
-        {"pledge": pledge, "reason": reason, "note": extra},
-        about=f"pledge {pledge.pk}",
-    )
+    send("rejected", [pledge.email], {"pledge": pledge, "reason": reason, "note": extra})
 
 
-def send_manage_link(pledge):
-    return send(
-        "manage",
-        [pledge.email],
-        {"pledge": pledge, **pledge_links(pledge)},
-        about=f"pledge {pledge.pk}",
-    )
+def manage_link(pledge):
+    send("manage", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+
+
+# What each kind of email is called in a pledge's history, and how it is sent.
+KINDS = {
+    "verify": ("confirmation", verification),
+    "moderators": ("moderators' notice", moderators),
+    "moderator": ("moderator's notice", moderator),
+    "approved": ("approval", approval),
+    "rejected": ("rejection", rejection),
+    "manage": ("manage link", manage_link),
+}

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
 from campaign.content import PLEDGE_WORDING
-from pledges import freshness
+from pledges import emails, freshness
 
 
 class District(models.TextChoices):
@@ -332,11 +332,14 @@ class Pledge(models.Model):
                     pledge.events.create(
                         action=PledgeEvent.Action.SUBMITTED, to_status=pledge.status
                     )
+                    emails.queue("verify", pledge)
                     return pledge
-            except IntegrityError:
-                # The logo was written before the row was refused: leave nothing behind.
+            except Exception as error:
+                # The logo was written before the save failed: leave nothing behind.
                 if pledge.logo:
                     pledge.logo.delete(save=False)
+                if not isinstance(error, IntegrityError):
+                    raise
                 pledge.pk = None
                 pledge._state.adding = True
             # A pledge left unconfirmed past its link's life holds no place: clear it, retry.
@@ -353,7 +356,9 @@ class Pledge(models.Model):
 
     # Transitions ----------------------------------------------------------
 
-    def _move(self, action, to, *, allowed_from, by=None, note="", stamp=None, **changes):
+    def _move(
+        self, action, to, *, allowed_from, by=None, note="", stamp=None, email=None, **changes
+    ):
         with transaction.atomic():
             # Lock the row so that two moderators, or a double click, cannot both move it.
             current = Pledge.objects.select_for_update().get(pk=self.pk)
@@ -371,6 +376,8 @@ class Pledge(models.Model):
             for field, value in changes.items():
                 setattr(self, field, value)
             Pledge.objects.filter(pk=self.pk).update(**changes)
+            if email:
+                emails.queue(email, self)
             freshness.changed()
 
     def verify(self):
@@ -379,6 +386,7 @@ class Pledge(models.Model):
             self.Status.PENDING,
             allowed_from=[self.Status.UNVERIFIED],
             stamp="verified_at",
+            email="moderators",
         )
 
     def approve(self, *, by):
@@ -388,6 +396,7 @@ class Pledge(models.Model):
             allowed_from=[self.Status.PENDING],
             by=by,
             stamp="approved_at",
+            email="approved",
         )
 
     def reject(self, *, by, reason, note=""):
@@ -398,6 +407,7 @@ class Pledge(models.Model):
             by=by,
             note=" ".join(filter(None, [RejectionReason(reason).label + ".", note])),
             stamp="rejected_at",
+            email="rejected",
             rejection_reason=reason,
         )
 
@@ -487,6 +497,7 @@ class PledgeEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdraw"
         UPDATED = "updated", "Update"
         ERASED = "erased", "Erase personal data"
+        EMAIL_FAILED = "email_failed", "Email not sent"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -47,15 +47,11 @@ def sign(request):
         if over_limit(request, "sign"):
             return too_many(request)
         try:
-            pledge = Pledge.submit(**form.pledge_fields())
+            Pledge.submit(**form.pledge_fields())
         except DuplicatePledge as duplicate:
             form.add_duplicate_error(duplicate.existing)
         else:
-            # Pledge.submit has committed: the email goes only for a saved pledge.
-            if emails.send_verification(pledge):
-                return redirect("pledges:check_email")
-            # Said in the address, not the session: a sign-up writes no session row.
-            return redirect(reverse("pledges:check_email") + "?unsent=1")
+            return redirect("pledges:check_email")
     name = (form["name"].value() or "").strip() if form.is_bound else ""
     return render(
         request,
@@ -70,8 +66,7 @@ def sign(request):
 
 
 def check_email(request):
-    sent = "unsent" not in request.GET
-    return render(request, "pledges/check_email.html", {"sent": sent, "title": "Check your email"})
+    return render(request, "pledges/check_email.html", {"title": "Check your email"})
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,7 +85,6 @@ def verify(request, token):
     if pledge.status == Pledge.Status.UNVERIFIED and request.method == "POST":
         with suppress(PledgeStateError):  # a double click: the first press did it
             pledge.verify()
-            emails.notify_moderators(pledge)
             return render(
                 request, "pledges/verified.html", {**context, "title": "Thank you for signing"}
             )
@@ -104,7 +98,7 @@ def verify(request, token):
     )
 
 
-def send_links(request, *, statuses, send, done, template, title):
+def send_links(request, *, statuses, email, done, template, title):
     """Email a fresh link to each pledge in `statuses` that uses the address given.
 
     The answer is the same whether or not one does, so nobody can probe who has signed.
@@ -115,7 +109,7 @@ def send_links(request, *, statuses, send, done, template, title):
             return too_many(request)
         address = form.cleaned_data["email"]
         for pledge in Pledge.objects.filter(status__in=statuses, email__iexact=address):
-            send(pledge)
+            emails.queue(email, pledge)
         return redirect(done)
     return render(request, template, {"form": form, "title": title})
 
@@ -125,7 +119,7 @@ def resend(request):
     return send_links(
         request,
         statuses=[Pledge.Status.UNVERIFIED],
-        send=emails.send_verification,
+        email="verify",
         done="pledges:resent",
         template="pledges/resend.html",
         title="Get a new confirmation link",
@@ -244,7 +238,7 @@ def manage_request(request):
     return send_links(
         request,
         statuses=MANAGEABLE,
-        send=emails.send_manage_link,
+        email="manage",
         done="pledges:manage_sent",
         template="pledges/manage_request.html",
         title="Manage your pledge",

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 
 from pledges import freshness
 
@@ -38,6 +39,31 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://backinglancashire.example",
     "EMAIL_HOST": "smtp.backinglancashire.example",
 }
+
+
+@pytest.fixture
+def send_queued(monkeypatch):
+    """Send the emails that are due, with the worker of `manage.py db_worker --batch`.
+
+    Between tasks the worker closes stale connections; inside a test's transaction that
+    would end the test's own, so it is left out here, as Django's test client leaves it
+    out around each request.
+    """
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def send():
+        db_worker.Worker(
+            queue_names=["default"],
+            excluded_queue_names=[],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="tests",
+        ).run()
+
+    return send
 
 
 @pytest.fixture

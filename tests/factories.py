@@ -6,6 +6,7 @@ import time
 
 from django.core import signing
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from pledges.forms import STARTED_SALT
@@ -70,6 +71,8 @@ def make_pledge(status=Pledge.Status.UNVERIFIED, **fields):
         **fields,
     }
     pledge = Pledge.submit(**values)
+    # As if its confirmation email went long ago: a test sees only the mail it causes.
+    DBTaskResult.objects.filter(args_kwargs__args=["verify", pledge.pk]).delete()
     if status != Pledge.Status.UNVERIFIED:
         stamps = {
             Pledge.Status.PENDING: {"verified_at": timezone.now()},

@@ -1,16 +1,23 @@
-"""Sign-up against a real SMTP server on loopback, and with the server down."""
+"""The email queue against a real SMTP server on loopback: delivered, down, and refusing."""
 
 import email
 import re
 import socket
+from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from pledges import tasks
 from pledges.models import Pledge
-from tests.factories import sign_up_answers
+from tests.factories import image_bytes, make_pledge, sign_up_answers
 
 pytestmark = pytest.mark.django_db
+
+ADDRESS = "jo@ribble-bakery.example"
 
 
 class Inbox:
@@ -20,6 +27,11 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content)))
         return "250 Message accepted for delivery"
+
+
+class RefusingInbox(Inbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        return "550 5.1.1 No such user here"
 
 
 def free_port():
@@ -32,6 +44,7 @@ def free_port():
 def smtp_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()  # nothing listens there until a server is started
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
@@ -40,14 +53,20 @@ def smtp_settings(settings):
 
 
 @pytest.fixture
-def smtp_server(smtp_settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    smtp_settings.EMAIL_PORT = port
-    yield inbox
-    controller.stop()
+def start_server(smtp_settings):
+    controllers = []
+
+    def start(inbox=None):
+        inbox = inbox or Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+        controller.start()
+        controllers.append(controller)
+        smtp_settings.EMAIL_PORT = controller.port
+        return inbox
+
+    yield start
+    for controller in controllers:
+        controller.stop()
 
 
 def text_part(message):
@@ -57,71 +76,156 @@ def text_part(message):
     raise AssertionError("no plain-text part")
 
 
-def test_the_confirmation_email_is_delivered_and_its_link_works(client, smtp_server):
+def verify_link(message):
+    return re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", text_part(message)).group(1)
+
+
+def waiting():
+    """The queued tasks not yet run: (args, run_after)."""
+    return list(DBTaskResult.objects.filter(status="READY").values_list("args_kwargs", "run_after"))
+
+
+def make_due():
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+
+
+def our_log(caplog):
+    # The site's own lines, not the test mail server's ("mail.log").
+    return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+
+
+def test_the_confirmation_email_is_queued_then_delivered_and_its_link_works(
+    client, start_server, send_queued
+):
+    inbox = start_server()
     response = client.post("/pledge/", sign_up_answers())
     assert response.status_code == 302
+    assert inbox.messages == []  # the request only queued it
 
-    (recipients, message) = smtp_server.messages[0]
-    assert recipients == ["jo@ribble-bakery.example"]
+    send_queued()
+    ((recipients, message),) = inbox.messages
+    assert recipients == [ADDRESS]
     assert message["Subject"] == "Confirm your Backing Lancashire pledge"
     assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
-    link = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", text_part(message)).group(1)
-
-    page = client.post(link)
-    assert page.status_code == 200
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    page = client.post(verify_link(message))
     assert "Thank you for signing" in page.content.decode()
     assert Pledge.objects.get().status == Pledge.Status.PENDING
 
 
-def test_with_the_mail_server_down_the_pledge_is_kept_and_resend_offered(
-    client, smtp_settings, caplog
+def test_with_the_mail_server_down_the_pledge_is_kept_and_the_email_sent_later(
+    client, start_server, send_queued, caplog
 ):
-    smtp_settings.EMAIL_PORT = free_port()  # nothing listens there
     response = client.post("/pledge/", sign_up_answers(), follow=True)
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "We could not send your confirmation email" in html
-    assert 'href="/pledge/resend/"' in html
+    assert "Check your email" in response.content.decode()
     pledge = Pledge.objects.get()
+
+    send_queued()  # the server is down
     assert pledge.status == Pledge.Status.UNVERIFIED
-    assert f"Could not send the verify email for pledge {pledge.pk}" in caplog.text
-    assert "jo@ribble-bakery.example" not in caplog.text
+    ((args, run_after),) = waiting()
+    assert args == {"args": ["verify", pledge.pk, 2], "kwargs": {}}
+    assert timedelta(seconds=50) < run_after - timezone.now() <= timedelta(minutes=1)
+    log = our_log(caplog)
+    assert f"Could not send the confirmation email for pledge {pledge.pk} (attempt 1," in log
+    assert ADDRESS not in log
 
+    send_queued()  # not yet due: nothing is tried
+    assert len(waiting()) == 1
 
-def test_once_the_server_is_back_resend_delivers_a_working_link(client, smtp_settings):
-    smtp_settings.EMAIL_PORT = free_port()
-    client.post("/pledge/", sign_up_answers())
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        smtp_settings.EMAIL_PORT = port
-        client.post("/pledge/resend/", {"email": "jo@ribble-bakery.example"})
-    finally:
-        controller.stop()
-    (_, message) = inbox.messages[0]
-    link = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", text_part(message)).group(1)
-    assert client.post(link).status_code == 200
+    inbox = start_server()
+    make_due()
+    send_queued()
+    ((_, message),) = inbox.messages
+    assert waiting() == []
+    assert client.post(verify_link(message)).status_code == 200
     assert Pledge.objects.get().status == Pledge.Status.PENDING
 
 
-class RefusingInbox(Inbox):
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        return "550 5.1.1 No such user here"
+def test_when_every_attempt_fails_moderators_see_it_and_no_log_has_the_address(
+    client, start_server, send_queued, caplog
+):
+    start_server(RefusingInbox())
+    client.post("/pledge/", sign_up_answers())
+    for _ in range(len(tasks.RETRY_AFTER) + 1):
+        make_due()
+        send_queued()
+    assert waiting() == []
+
+    pledge = Pledge.objects.get()
+    event = pledge.events.last()
+    assert event.action == "email_failed"
+    assert event.note == (
+        "The confirmation email could not be sent after 6 attempts (SMTPRecipientsRefused)."
+    )
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert failed.exception_class_path == "pledges.tasks.EmailNotSent"
+    assert DBTaskResult.objects.count() == 6
+    for stored in DBTaskResult.objects.values_list("traceback", "return_value"):
+        assert ADDRESS not in str(stored)
+    assert "SMTPRecipientsRefused" in our_log(caplog)
+    assert ADDRESS not in our_log(caplog)
 
 
-def test_a_refused_address_is_not_written_to_the_log(client, smtp_settings, caplog):
-    controller = Controller(RefusingInbox(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        smtp_settings.EMAIL_PORT = controller.port
-        response = client.post("/pledge/", sign_up_answers(), follow=True)
-    finally:
-        controller.stop()
-    assert "We could not send your confirmation email" in response.content.decode()
-    # The site's own log lines, not the test mail server's ("mail.log").
-    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
-    assert "SMTPRecipientsRefused" in ours
-    assert "jo@ribble-bakery.example" not in ours
+def test_the_decision_stands_when_the_email_fails_and_goes_when_the_server_is_back(
+    admin_client, start_server, send_queued
+):
+    pledge = make_pledge(status=Pledge.Status.PENDING)
+    response = admin_client.post(f"/admin/pledges/pledge/{pledge.pk}/approve/", follow=True)
+    assert "Approved 1 pledge." in response.content.decode()
+    send_queued()
+    assert Pledge.objects.get().status == Pledge.Status.APPROVED
+    assert len(waiting()) == 1
+
+    inbox = start_server()
+    make_due()
+    send_queued()
+    ((recipients, message),) = inbox.messages
+    assert recipients == [pledge.email]
+    assert message["Subject"] == f"{pledge.name} is now backing Lancashire"
+
+
+def test_a_manage_link_asked_for_while_the_server_is_down_arrives_later(
+    client, start_server, send_queued
+):
+    pledge = make_pledge(status=Pledge.Status.APPROVED)
+    client.post("/pledge/manage/", {"email": pledge.email})
+    send_queued()
+    inbox = start_server()
+    make_due()
+    send_queued()
+    ((recipients, message),) = inbox.messages
+    assert recipients == [pledge.email]
+    assert "/pledge/manage/" in text_part(message)
+
+
+def test_nothing_is_sent_to_an_organisation_that_withdrew_before_its_email_went(
+    client, admin_client, start_server, send_queued
+):
+    inbox = start_server()
+    pledge = make_pledge(status=Pledge.Status.PENDING)
+    admin_client.post(f"/admin/pledges/pledge/{pledge.pk}/approve/")
+    pledge.refresh_from_db()
+    pledge.withdraw()  # by the organisation: its contact details are erased at once
+    send_queued()
+    assert inbox.messages == []
+    assert DBTaskResult.objects.get().return_value == (
+        "not sent: the pledge or its contact details have gone since"
+    )
+
+
+def test_a_sign_up_that_fails_after_its_insert_leaves_nothing(client, monkeypatch, settings):
+    class Unreachable:
+        def enqueue(self, *args, **kwargs):
+            raise RuntimeError("the queue is unreachable")
+
+    monkeypatch.setattr(tasks, "deliver", Unreachable())
+    client.raise_request_exception = False
+    logo = SimpleUploadedFile("logo.png", image_bytes("PNG"), content_type="image/png")
+    answers = sign_up_answers(logo=logo)
+    response = client.post("/pledge/", answers)
+
+    assert response.status_code == 500
+    assert not Pledge.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    logos = settings.MEDIA_ROOT / "logos"
+    assert not logos.exists() or list(logos.iterdir()) == []

@@ -180,9 +180,10 @@ def test_closed_or_unconfirmed_pledges_cannot_be_managed(client, status):
     assert client.get(manage_url(pledge)).status_code == 400
 
 
-def test_asking_for_a_manage_link_emails_one(client, approved):
+def test_asking_for_a_manage_link_emails_one(client, approved, send_queued):
     response = client.post("/pledge/manage/", {"email": approved.email.upper()})
     assert response["Location"] == "/pledge/manage/sent/"
+    send_queued()
     (message,) = mail.outbox
     assert message.to == [approved.email]
     path = re.search(r"http://127\.0\.0\.1:8000(/pledge/manage/\S+/)", message.body).group(1)
@@ -190,18 +191,22 @@ def test_asking_for_a_manage_link_emails_one(client, approved):
 
 
 @pytest.mark.parametrize("status", [S.UNVERIFIED, S.REJECTED, S.WITHDRAWN])
-def test_asking_for_a_manage_link_says_the_same_either_way(client, status):
+def test_asking_for_a_manage_link_says_the_same_either_way(client, status, send_queued):
     pledge = make_pledge(status=status)
     known = client.post("/pledge/manage/", {"email": pledge.email}, follow=True)
     unknown = client.post("/pledge/manage/", {"email": "nobody@example.org"}, follow=True)
     assert known.content == unknown.content
+    send_queued()
     assert mail.outbox == []
 
 
-def test_an_approved_pledge_gets_the_same_answer_as_an_unknown_address(client, approved):
+def test_an_approved_pledge_gets_the_same_answer_as_an_unknown_address(
+    client, approved, send_queued
+):
     known = client.post("/pledge/manage/", {"email": approved.email}, follow=True)
     unknown = client.post("/pledge/manage/", {"email": "nobody@example.org"}, follow=True)
     assert known.content == unknown.content
+    send_queued()
     assert len(mail.outbox) == 1
 
 

@@ -7,11 +7,12 @@ from tests.factories import make_pledge
 pytestmark = pytest.mark.django_db
 
 
-def test_resend_sends_a_fresh_link_to_an_unverified_pledge(client):
+def test_resend_sends_a_fresh_link_to_an_unverified_pledge(client, send_queued):
     pledge = make_pledge(email="jo@ribble-bakery.example")
     response = client.post("/pledge/resend/", {"email": "JO@Ribble-Bakery.example"})
     assert response.status_code == 302
     assert response["Location"] == "/pledge/resend/sent/"
+    send_queued()
     (message,) = mail.outbox
     assert message.to == [pledge.email]
     link = message.body.split("http://127.0.0.1:8000", 1)[1].split()[0]
@@ -22,11 +23,12 @@ def test_resend_sends_a_fresh_link_to_an_unverified_pledge(client):
 @pytest.mark.parametrize(
     "status", [Pledge.Status.PENDING, Pledge.Status.APPROVED, Pledge.Status.WITHDRAWN]
 )
-def test_resend_says_the_same_whether_or_not_a_pledge_waits(client, status):
+def test_resend_says_the_same_whether_or_not_a_pledge_waits(client, status, send_queued):
     make_pledge(email="known@example.org", status=status)
     known = client.post("/pledge/resend/", {"email": "known@example.org"}, follow=True)
     unknown = client.post("/pledge/resend/", {"email": "nobody@example.org"}, follow=True)
     assert known.content == unknown.content
+    send_queued()
     assert mail.outbox == []
 
 
@@ -53,9 +55,10 @@ def test_resend_page_has_its_form(client):
     assert 'name="email"' in html and 'autocomplete="email"' in html
 
 
-def test_resend_for_an_unverified_pledge_looks_the_same_as_for_nobody(client):
+def test_resend_for_an_unverified_pledge_looks_the_same_as_for_nobody(client, send_queued):
     make_pledge(email="waiting@example.org")
     known = client.post("/pledge/resend/", {"email": "waiting@example.org"}, follow=True)
     unknown = client.post("/pledge/resend/", {"email": "nobody@example.org"}, follow=True)
     assert known.content == unknown.content
+    send_queued()
     assert len(mail.outbox) == 1

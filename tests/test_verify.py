@@ -27,9 +27,12 @@ def moderator(django_user_model):
     return django_user_model.objects.create_superuser("mod", "mod@opcc.example", "pw-long-1")
 
 
-def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, moderator, settings):
+def test_following_the_link_confirms_the_pledge_and_tells_moderators(
+    client, moderator, settings, send_queued
+):
     settings.MODERATOR_EMAILS = ["queue@opcc.example"]
     client.post("/pledge/", sign_up_answers())
+    send_queued()
     link = link_in(mail.outbox[0])
     mail.outbox.clear()
 
@@ -48,6 +51,7 @@ def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, mod
         ("submitted", "", "unverified", None),
         ("verified", "unverified", "pending", None),
     ]
+    send_queued()
     assert sorted(m.to[0] for m in mail.outbox) == ["mod@opcc.example", "queue@opcc.example"]
     for message in mail.outbox:
         assert message.subject == "New pledge to review: Ribble Valley Bakery"
@@ -55,36 +59,40 @@ def test_following_the_link_confirms_the_pledge_and_tells_moderators(client, mod
         assert "jo@ribble-bakery.example" not in message.body
 
 
-def test_staff_without_the_pledge_permission_are_not_told(client, django_user_model):
+def test_staff_without_the_pledge_permission_are_not_told(client, django_user_model, send_queued):
     django_user_model.objects.create_user("editor", "editor@opcc.example", "pw", is_staff=True)
     pledge = make_pledge()
     client.post(f"/pledge/verify/{make_token(pledge)}/")
     assert Pledge.objects.get().status == Pledge.Status.PENDING
+    send_queued()
     assert mail.outbox == []
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_a_used_link_says_so_and_changes_nothing(client, moderator, method):
+def test_a_used_link_says_so_and_changes_nothing(client, moderator, method, send_queued):
     pledge = make_pledge()
     client.post(f"/pledge/verify/{make_token(pledge)}/")
+    send_queued()
     mail.outbox.clear()
     response = getattr(client, method)(f"/pledge/verify/{make_token(pledge)}/")
     assert response.status_code == 200
     assert "You have already confirmed your email" in response.content.decode()
     assert pledge.events.count() == 2
+    send_queued()
     assert mail.outbox == []
 
 
 @pytest.mark.parametrize(
     "status", [Pledge.Status.APPROVED, Pledge.Status.REJECTED, Pledge.Status.WITHDRAWN]
 )
-def test_a_link_for_a_decided_pledge_changes_nothing(client, moderator, status):
+def test_a_link_for_a_decided_pledge_changes_nothing(client, moderator, status, send_queued):
     pledge = make_pledge(status=status)
     response = client.post(f"/pledge/verify/{make_token(pledge)}/")
     assert "You have already confirmed your email" in response.content.decode()
     pledge.refresh_from_db()
     assert pledge.status == status
     assert pledge.events.count() == 1
+    send_queued()
     assert mail.outbox == []
 
 

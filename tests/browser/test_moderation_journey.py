@@ -33,7 +33,9 @@ def make_moderator(django_user_model):
     return user
 
 
-def test_a_moderator_works_the_queue(site, page, django_user_model, console_errors):
+def test_a_moderator_works_the_queue(
+    site, page, django_user_model, console_errors, send_queued
+):
     make_moderator(django_user_model)
     spam = make_pledge(status=Pledge.Status.PENDING, name="Totally Real Widgets")
     good = make_pledge(status=Pledge.Status.PENDING, name="Preston Printworks")
@@ -64,6 +66,7 @@ def test_a_moderator_works_the_queue(site, page, django_user_model, console_erro
 
     assert Pledge.objects.get(pk=spam.pk).status == Pledge.Status.REJECTED
     assert Pledge.objects.get(pk=good.pk).status == Pledge.Status.APPROVED
+    send_queued()
     assert sorted(m.subject for m in mail.outbox) == [
         "Preston Printworks is now backing Lancashire",
         "Your Backing Lancashire pledge",

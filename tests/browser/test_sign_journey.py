@@ -13,7 +13,7 @@ def assert_accessible(page):
     assert result.violations_count == 0, result.generate_report()
 
 
-def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
+def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_queued):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/")
     page.get_by_role("link", name="Sign the pledge").first.click()
@@ -59,6 +59,7 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors):
 
     expect(page.locator("h1")).to_have_text("Check your email")
     assert_accessible(page)
+    send_queued()
     (message,) = mail.outbox
     assert message.to == ["sam@pendle-widgets.example"]
     path = re.search(r"http://127\.0\.0\.1:8000(/pledge/verify/\S+/)", message.body).group(1)
