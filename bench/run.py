@@ -1,7 +1,8 @@
 """`make bench`: load-test the site under gunicorn and compare it with its own ceiling.
 
 Seeds DATABASE_URL to BENCH_N approved signatories, starts gunicorn with production
-settings on a free loopback port, drives each endpoint with wrk at a fixed
+settings on a free loopback port and the mail worker beside it (at the lowest CPU
+priority, as a deployment should run it), drives each endpoint with wrk at a fixed
 concurrency, and prints a table (also written to bench/results/<date>-<N>.json).
 Everything it starts is stopped again, even when interrupted.
 """
@@ -81,9 +82,12 @@ def prepare():
         fail(f"cannot use the database in DATABASE_URL: {error}".strip())
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django_tasks_db.models import DBTaskResult
+
     from pledges.models import Pledge
 
     Pledge.objects.filter(email__endswith="@example.invalid", name__startswith="Bench ").delete()
+    DBTaskResult.objects.all().delete()
     have = Pledge.objects.public().count()
     if have > N:
         call_command("seed_signatories", delete=True, verbosity=0)
@@ -150,6 +154,26 @@ def start_gunicorn(port):
             continue
     stop(server)
     fail("gunicorn did not answer /healthz within 20 s")
+
+
+def start_mail_worker():
+    command = ["nice", "-n", "19", sys.executable, "manage.py", "db_worker", "--verbosity", "0"]
+    return subprocess.Popen(command, cwd=ROOT, env=ENV, start_new_session=True)
+
+
+def mail_drained(sink, started):
+    """Wait for the queue to empty after the sign-ups; how long it took, and what was sent."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+    while waiting.exists():
+        time.sleep(0.5)
+    return {
+        "queued": DBTaskResult.objects.count(),
+        "sent": sink.received,
+        "failed": DBTaskResult.objects.filter(status="FAILED").count(),
+        "drained_s_after_last_signup": round(time.perf_counter() - started, 1),
+    }
 
 
 def stop(server):
@@ -286,6 +310,10 @@ def print_table(result):
     post = next(r for r in result["endpoints"] if r["kind"] == "post")
     print(f"sign-ups: {post['accepted']} accepted, {post['lost']} lost, "
           f"{post['duplicated']} duplicated")  # fmt: skip
+    emails = result["emails"]
+    print(f"emails: {emails['queued']} queued, {emails['sent']} sent, "
+          f"{emails['failed']} failed; the queue was empty "
+          f"{emails['drained_s_after_last_signup']} s after the last sign-up")  # fmt: skip
     print(f"workers: {result['workers']}, peak RSS per worker {result['worker_peak_mb']} MB")
     csv = result["csv_download"]
     print(f"full CSV of {result['n']:,} rows: {csv['seconds']} s, {csv['bytes']:,} bytes, "
@@ -306,15 +334,20 @@ def main():
     from aiosmtpd.controller import Controller
 
     class Sink:
+        received = 0
+
         async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            self.received += 1
             return "250 OK"
 
-    mail = Controller(Sink(), hostname="127.0.0.1", port=free_port_any())
+    sink = Sink()
+    mail = Controller(sink, hostname="127.0.0.1", port=free_port_any())
     mail.start()
     ENV.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(mail.port), EMAIL_USE_TLS="0")
-    server = None
+    server = mailer = None
     try:
         server = start_gunicorn(port)
+        mailer = start_mail_worker()
         rows = []
         run_id = secrets.token_hex(3)
         for name, path, kind in endpoints():
@@ -322,10 +355,12 @@ def main():
             queries = queries_per_request(path, "post" if kind == "post" else "get")
             rows.append(summarise(name, path, kind, runs, queries))
             print(f"  measured {name}", file=sys.stderr)
+        emails = mail_drained(sink, time.perf_counter())
         csv = csv_download(port, server)
         peak = max(memory_mb(pid, "VmHWM") for pid in workers(server))
     finally:
         stop(server)
+        stop(mailer)
         mail.stop()
     result = {
         "date": date.today().isoformat(),
@@ -340,6 +375,7 @@ def main():
         "endpoints": rows,
         "worker_peak_mb": round(peak, 1),
         "csv_download": csv,
+        "emails": emails,
     }
     out = Path(OUTPUT) if OUTPUT else RESULTS / f"{result['date']}-{n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -294,7 +294,10 @@ class PledgeForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         require_a_commitment(self, data)
-        if "name" in data:
+        # A form that will be saved leaves this to the database's unique indexes, which
+        # Pledge.submit answers with DuplicatePledge; one with other mistakes checks now,
+        # so that the visitor hears of all of them at once.
+        if "name" in data and self.errors:
             existing = Pledge.objects.matching(
                 name=data["name"], companies_house_number=data.get("companies_house_number", "")
             ).first()

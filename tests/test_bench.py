@@ -49,4 +49,7 @@ def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
     assert post["lost"] == 0 and post["duplicated"] == 0
     assert 0 <= post["finished_after_time_up"] <= 4  # at most one per connection
     assert data["csv_download"]["bytes"] > 0
+    # Every accepted sign-up's confirmation went through the queue to the mail server.
+    assert data["emails"]["sent"] == data["emails"]["queued"] == post["rows_added"]
+    assert data["emails"]["failed"] == 0
     assert "of ceiling" in result.stdout

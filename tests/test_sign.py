@@ -272,6 +272,14 @@ def test_an_active_pledge_blocks_a_second_one_case_insensitively(client):
     assert not DBTaskResult.objects.exists()  # no email queued
 
 
+def test_a_duplicate_is_named_beside_the_other_mistakes_at_once(client):
+    make_pledge(name="Ribble Valley Bakery", status=Pledge.Status.PENDING)
+    response = post(client, postcode="nonsense")
+    assert field_error(response, "name") == "Ribble Valley Bakery has already signed the pledge."
+    assert field_error(response, "postcode") == "Enter a real UK postcode, like PR1 2AB."
+    assert Pledge.objects.count() == 1
+
+
 def test_an_approved_duplicate_links_to_its_entry_and_reveals_nothing_private(client):
     existing = make_pledge(name="Ribble Valley Bakery", status=Pledge.Status.APPROVED)
     response = post(client)

@@ -33,9 +33,7 @@ def make_moderator(django_user_model):
     return user
 
 
-def test_a_moderator_works_the_queue(
-    site, page, django_user_model, console_errors, send_queued
-):
+def test_a_moderator_works_the_queue(site, page, django_user_model, console_errors, send_queued):
     make_moderator(django_user_model)
     spam = make_pledge(status=Pledge.Status.PENDING, name="Totally Real Widgets")
     good = make_pledge(status=Pledge.Status.PENDING, name="Preston Printworks")
