@@ -158,3 +158,22 @@ def test_emailed_tokens_never_reach_the_log(client, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/pledge/manage/[token]/" in text
     assert "SECRET" not in text
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds(rf):
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from backing_lancashire.middleware import CSPMiddleware
+
+    middleware = CSPMiddleware(lambda request: HttpResponse("ok"))
+    first = middleware(rf.get("/"))
+    assert first["Content-Security-Policy"] == build_policy()
+    assert middleware(rf.get("/"))["Content-Security-Policy"] == build_policy()
+
+    # A view that changes the policy still gets django-csp's own handling.
+    changed = CSPMiddleware(csp_update({"img-src": ["https://example.org"]})(
+        lambda request: HttpResponse("ok")
+    ))(rf.get("/"))  # fmt: skip
+    assert "img-src 'self' data: https://example.org" in changed["Content-Security-Policy"]
