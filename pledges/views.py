@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods
 
-from backing_lancashire.spreadsheet import csv_response
+from backing_lancashire.spreadsheet import batched, csv_response
 from campaign.content import pledge_text
 from pledges import emails, freshness, stats, tilemap
 from pledges.abuse import limit_body, over_limit
@@ -311,65 +311,54 @@ def public_etag(request, *args, **kwargs):
 
 OPEN_DATA_FIELDS = ["name", "url", "organisation_type", "sector", "size", "district",
                     "website", "logo", "statement", "commitments", "signed", "listed"]  # fmt: skip
+# The JSON also gives each signatory's slug, the key of its page.
+RECORD_FIELDS = [OPEN_DATA_FIELDS[0], "slug", *OPEN_DATA_FIELDS[1:]]
 
 
-def open_data_records():
-    """Every approved signatory as an open-data record, read as plain values in chunks.
+def open_data_rows():
+    """Every approved signatory as a row of RECORD_FIELDS, read as plain values in chunks.
 
     Model instances would cost more than the rest of an export put together.
+    Commitments are a list of theme slugs.
     """
     site = settings.SITE_URL
-    page = reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
-    storage = Pledge._meta.get_field("logo").storage
+    page = site + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
+    logo_url = Pledge._meta.get_field("logo").storage.url
     columns = ["name", "slug", "organisation_type", "sector", "size", "district", "website",
                "logo", "statement", "signed", "listed",
                *[field for field, _, _ in COMMITMENTS]]  # fmt: skip
+    themes = [theme for _, theme, _ in COMMITMENTS]
     rows = (
         Pledge.objects.public()
         .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
         .order_by("name", "pk")
         .values_list(*columns)
     )
-    for (
-        name,
-        slug,
-        kind,
-        sector,
-        size,
-        district,
-        website,
-        logo,
-        statement,
-        signed,
-        listed,
-        *flags,
-    ) in rows.iterator(chunk_size=2000):
-        yield {
-            "name": name,
-            "slug": slug,
-            "url": f"{site}{page}{slug}/",
-            "organisation_type": kind,
-            "sector": sector,
-            "size": size,
-            "district": district,
-            "website": website,
-            "logo": site + storage.url(logo) if logo else "",
-            "statement": statement,
-            "commitments": [
-                theme for (_, theme, _), on in zip(COMMITMENTS, flags, strict=True) if on
-            ],
-            "signed": signed.isoformat(),
-            "listed": listed.isoformat() if listed else "",
-        }
+    for row in rows.iterator(chunk_size=2000):
+        name, slug, kind, sector, size, district, website, logo, statement, signed, listed = row[
+            :11
+        ]
+        yield (
+            name,
+            slug,
+            f"{page}{slug}/",
+            kind,
+            sector,
+            size,
+            district,
+            website,
+            site + logo_url(logo) if logo else "",
+            statement,
+            [theme for theme, on in zip(themes, row[11:], strict=True) if on],
+            signed.isoformat(),
+            listed.isoformat() if listed else "",
+        )
 
 
 @condition(etag_func=public_etag)
 def open_csv(request):
-    rows = (
-        [" ".join(value) if isinstance(value, list) else value for value in (
-            record[field] for field in OPEN_DATA_FIELDS)]
-        for record in open_data_records()
-    )  # fmt: skip
+    # No slug (the URL has it), and the commitments in one cell, separated by spaces.
+    rows = ((row[0], *row[2:10], " ".join(row[10]), *row[11:]) for row in open_data_rows())
     return csv_response("backing-lancashire-signatories.csv", OPEN_DATA_FIELDS, rows)
 
 
@@ -384,8 +373,10 @@ def open_json(request):
     def chunks():
         yield json.dumps(head)[:-1] + ', "signatories": ['
         count = 0
-        for count, record in enumerate(open_data_records(), start=1):
-            yield ("," if count > 1 else "") + json.dumps(record)
+        for rows in batched(open_data_rows(), size=1000):
+            records = (dict(zip(RECORD_FIELDS, row, strict=True)) for row in rows)
+            yield ("," if count else "") + ",".join(map(json.dumps, records))
+            count += len(rows)
         # Counted as written, so it always matches the list, even mid-approval.
         yield f'], "count": {count}}}\n'
 
