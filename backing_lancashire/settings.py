@@ -117,10 +117,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A Redis that cannot be reached is a cache miss, logged, not a server
+                # error; and it is given half a second, not a page's whole time.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered public pages, per process; renewed when the shared public version moves.
@@ -215,6 +223,9 @@ if PLEDGE_RATE_LIMIT.lower() == "off":
 elif not re.fullmatch(r"\d+/\d*[smhd]", PLEDGE_RATE_LIMIT):
     fail(f"PLEDGE_RATE_LIMIT must look like 5/h (or be off), not {PLEDGE_RATE_LIMIT!r}.")
 PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+# With the cache unreachable nothing can be counted: let sign-ups through rather than turn
+# everyone away. The honeypot, the fill time, email confirmation and moderation still stand.
+RATELIMIT_FAIL_OPEN = True
 # How many proxies in front of the site append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:

@@ -1,11 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from pledges.sitemaps import SITEMAPS
 from pledges.views import robots
+
+handler500 = "campaign.views.server_error"
 
 admin.site.site_header = "Backing Lancashire administration"
 admin.site.site_title = "Backing Lancashire admin"
@@ -24,6 +24,3 @@ urlpatterns = [
     ),
     path("robots.txt", robots, name="robots"),
 ]
-
-# Uploaded logos in development; in production the web server or shared storage serves them.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,8 +1,11 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from backing_lancashire.spreadsheet import csv_response
@@ -81,6 +84,19 @@ def healthz(request):
         log.exception("Health check: the database did not answer")
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page; or, when the database cannot be reached, a 503 that says so.
+
+    Django calls this while handling the exception, so the exception is at hand. The
+    page is rendered without the request, as Django's own is, so that nothing in it
+    needs the database.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        page = loader.render_to_string("503.html")
+        return HttpResponse(page, status=503, headers={"Retry-After": "60"})
+    return defaults.server_error(request)
 
 
 def csrf_failure(request, reason=""):

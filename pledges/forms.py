@@ -52,8 +52,14 @@ class WebsiteField(forms.URLField):
 
     def validate(self, value):
         super().validate(value)
+        if not value:
+            return
+        try:
+            netloc = urlsplit(value).netloc
+        except ValueError:  # an unbalanced [ or ], which only an IPv6 address may use
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
         # https://www.lancashire.police.uk@evil.example goes to evil.example.
-        if value and "@" in urlsplit(value).netloc:
+        if "@" in netloc:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 

@@ -31,13 +31,19 @@ _remembered = {"version": None, "at": 0.0}
 
 
 def version():
+    """The public version; None when the shared cache cannot be reached.
+
+    Then nothing is served from a cache, as nothing could say when it went stale.
+    """
     now = time.monotonic()
     if _remembered["version"] and now - _remembered["at"] < REMEMBER:
         return _remembered["version"]
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, _lifetime())
-        current = cache.get(VERSION_KEY) or "unknown"
+        current = cache.get(VERSION_KEY)
+        if current is None:
+            return None  # the cache backend has logged why
     _remembered.update(version=current, at=now)
     return current
 
@@ -72,8 +78,11 @@ def cached_page(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
+        current = version()
+        if current is None:
+            return view(request, *args, **kwargs)
         path = request.get_full_path()
-        key = "page:" + hashlib.sha256(f"{version()}:{path}".encode()).hexdigest()
+        key = "page:" + hashlib.sha256(f"{current}:{path}".encode()).hexdigest()
         # Pages are kept in this process's memory: the shared version says when to renew.
         pages = caches["pages"]
         response = pages.get(key)

@@ -16,7 +16,10 @@ LIFETIME = 300
 
 def impact():
     """Counts for the impact figures and the map, in two queries, cached."""
-    key = f"pledges:impact:{version()}"
+    current = version()
+    if current is None:  # the cache is unreachable
+        return _count()
+    key = f"pledges:impact:{current}"
     figures = cache.get(key)
     if figures is None:
         figures = _count()

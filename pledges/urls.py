@@ -26,4 +26,5 @@ urlpatterns = [
     path("signatories/<slug:slug>/", views.detail, name="detail"),
     path("signatories/<slug:slug>/certificate/", views.certificate, name="certificate"),
     path("signatories/<slug:slug>/badge.svg", views.badge, name="badge"),
+    path("media/logos/<str:name>", views.logo, name="logo"),
 ]

@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 from contextlib import suppress
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -382,6 +383,27 @@ def open_json(request):
 
     response = StreamingHttpResponse(chunks(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+# What pledges.models.logo_path and pledges.logos write: a random name, one of three types.
+LOGO_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def logo(request, name):
+    """A logo from the media storage, so that every app server serves every logo.
+
+    Names are random and never reused, so browsers and proxies may keep one for ever.
+    """
+    if not LOGO_NAME.fullmatch(name):
+        raise Http404
+    try:
+        handle = Pledge._meta.get_field("logo").storage.open(f"logos/{name}")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=LOGO_TYPES[name.rsplit(".", 1)[1]])
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 

@@ -150,6 +150,7 @@ BAD = [
         "Enter the website address, like https://www.example.org.uk",
     ),
     ("website", "not a website", "Enter the website address, like https://www.example.org.uk"),
+    ("website", "[", "Enter the website address, like https://www.example.org.uk"),
     (
         "companies_house_number",
         "1234",
