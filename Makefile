@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format migrate static check-migrations bench clean
+.PHONY: run test test-fast lint format migrate static check-migrations bench soak clean
 
 # Reinstall only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
@@ -54,6 +54,10 @@ lint: $(STAMP)
 bench: $(STAMP) .env
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+
+# Mixed load for SOAK_SECONDS (300), then checks; SMOKE=1 for one minute. See the README.
+soak: $(STAMP) .env
+	bench/soak $(if $(SMOKE),--smoke,)
 
 # Fails when a model change has no migration.
 check-migrations: $(STAMP) .env

@@ -4,10 +4,11 @@ The mail server going is in test_mail_server.py."""
 
 import pytest
 
+from bench.visitor import Visitor
 from pledges import freshness
 from pledges.models import Pledge
 from tests.factories import make_pledge, sign_up_answers
-from tests.servers import Gunicorn, Postgres, Visitor, free_port, manage, site_env
+from tests.servers import Gunicorn, Postgres, free_port, manage, site_env
 
 needs_postgres = pytest.mark.skipif(
     Postgres.BIN is None, reason="PostgreSQL's server programs are not installed"

@@ -67,6 +67,7 @@ def test_every_response_carries_the_security_headers(client, url, settings):
     assert response["X-Frame-Options"] == "DENY"
     assert "camera=()" in response["Permissions-Policy"]
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    response.close()  # a file or a stream is closed by the server, as here
 
 
 def test_pages_load_nothing_from_other_sites_and_inline_nothing(client):
