@@ -135,7 +135,9 @@ else:
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    # At most about 30 MB of pages per process (the largest page is 60 KB); those of an
+    # older public version are dropped as soon as the version moves.
+    "OPTIONS": {"MAX_ENTRIES": 500},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -44,14 +44,22 @@ def version():
         current = cache.get(VERSION_KEY)
         if current is None:
             return None  # the cache backend has logged why
-    _remembered.update(version=current, at=now)
+    _remember(current, now)
     return current
+
+
+def _remember(current, now):
+    if current != _remembered["version"]:
+        # Pages kept under an older version can never be served again: free them now,
+        # rather than let a busy day of approvals fill every process's memory with them.
+        caches["pages"].clear()
+    _remembered.update(version=current, at=now)
 
 
 def _bump():
     fresh = uuid.uuid4().hex
     cache.set(VERSION_KEY, fresh, _lifetime())
-    _remembered.update(version=fresh, at=time.monotonic())
+    _remember(fresh, time.monotonic())
 
 
 def changed():

@@ -125,6 +125,19 @@ def test_quotes_show_an_attribution_only_when_staff_add_one(client):
     assert "<figcaption>A Preston supplier</figcaption>" in client.get("/").content.decode()
 
 
+def test_pages_of_an_older_version_leave_memory_when_it_moves(client):
+    from django.core.cache import caches
+
+    pages = caches["pages"]
+    for url in ("/", "/spend/", "/signatories/"):
+        client.get(url)
+    assert len(pages._cache) == 3  # LocMemCache's own store
+    freshness.changed()
+    assert len(pages._cache) == 0
+    client.get("/")
+    assert len(pages._cache) == 1
+
+
 def test_staff_text_is_escaped(client):
     Testimonial.objects.create(quote="<script>alert(1)</script>", order=9)
     html = client.get("/").content.decode()
