@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
@@ -18,6 +19,7 @@ from pledges.models import Pledge
 log = logging.getLogger(__name__)
 
 
+@require_safe
 @freshness.cached_page
 def home(request):
     return render(
@@ -37,6 +39,7 @@ def home(request):
     )
 
 
+@require_safe
 def social_value(request):
     return render(
         request,
@@ -50,6 +53,7 @@ def social_value(request):
     )
 
 
+@require_safe
 @freshness.cached_page
 def spend(request):
     figures = list(SpendFigure.objects.published())
@@ -66,6 +70,7 @@ def spend(request):
     )
 
 
+@require_safe
 def spend_csv(request):
     rows = (
         (figure.label, figure.amount, figure.headline) for figure in SpendFigure.objects.published()
@@ -75,6 +80,7 @@ def spend_csv(request):
     )
 
 
+@require_safe
 @never_cache
 def healthz(request):
     try:

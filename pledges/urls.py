@@ -1,5 +1,5 @@
 from django.urls import path
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 
 from pledges import views
 from pledges.feeds import NewSignatories
@@ -21,7 +21,9 @@ urlpatterns = [
     path("signatories.csv", views.open_csv, name="csv"),
     path("signatories.json", views.open_json, name="json"),
     path(
-        "signatories/feed/", condition(etag_func=views.public_etag)(NewSignatories()), name="feed"
+        "signatories/feed/",
+        require_safe(condition(etag_func=views.public_etag)(NewSignatories())),
+        name="feed",
     ),
     path("signatories/<slug:slug>/", views.detail, name="detail"),
     path("signatories/<slug:slug>/certificate/", views.certificate, name="certificate"),

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import condition, require_http_methods
+from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from backing_lancashire.spreadsheet import batched, csv_response
 from campaign.content import pledge_text
@@ -66,6 +66,7 @@ def sign(request):
     )
 
 
+@require_safe
 def check_email(request):
     return render(request, "pledges/check_email.html", {"title": "Check your email"})
 
@@ -127,10 +128,12 @@ def resend(request):
     )
 
 
+@require_safe
 def resent(request):
     return render(request, "pledges/resent.html", {"title": "Check your email"})
 
 
+@require_safe
 @freshness.cached_page
 def detail(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
@@ -230,6 +233,7 @@ def manage_withdraw(request, token):
     )
 
 
+@require_safe
 def withdrawn(request):
     return render(request, "pledges/withdrawn.html", {"title": "Your pledge has been withdrawn"})
 
@@ -246,10 +250,12 @@ def manage_request(request):
     )
 
 
+@require_safe
 def manage_sent(request):
     return render(request, "pledges/manage_sent.html", {"title": "Check your email"})
 
 
+@require_safe
 def badge(request, slug):
     pledge = get_object_or_404(Pledge.objects.public(), slug=slug)
     response = render(
@@ -272,6 +278,7 @@ def page_number(value):
         return 1
 
 
+@require_safe
 @freshness.cached_page
 def wall(request):
     filters = WallFilter(request.GET)
@@ -296,6 +303,7 @@ def wall(request):
     )
 
 
+@require_safe
 @freshness.cached_page
 def certificate(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
@@ -356,6 +364,7 @@ def open_data_rows():
         )
 
 
+@require_safe
 @condition(etag_func=public_etag)
 def open_csv(request):
     # No slug (the URL has it), and the commitments in one cell, separated by spaces.
@@ -363,6 +372,7 @@ def open_csv(request):
     return csv_response("backing-lancashire-signatories.csv", OPEN_DATA_FIELDS, rows)
 
 
+@require_safe
 @condition(etag_func=public_etag)
 def open_json(request):
     head = {
@@ -391,6 +401,7 @@ LOGO_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
 LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 
 
+@require_safe
 def logo(request, name):
     """A logo from the media storage, so that every app server serves every logo.
 
@@ -407,6 +418,7 @@ def logo(request, name):
     return response
 
 
+@require_safe
 def robots(request):
     lines = [
         "User-agent: *",

@@ -87,6 +87,8 @@ def png_bomb():
         ("logo.gif", image_bytes("GIF"), ACCEPTED),
         ("logo.bmp", image_bytes("BMP"), ACCEPTED),
         ("logo.png", b"%PDF-1.4 not an image", ACCEPTED),
+        # A polyglot: HTML in front of a real PNG, which a browser might sniff as a page.
+        ("logo.png", b"<html><script>alert(1)</script></html>" + image_bytes("PNG"), ACCEPTED),
         (
             "logo.png",
             image_bytes("PNG")[:60],
