@@ -38,6 +38,7 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
         if (
             settings.DEBUG
             or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
             or request.__dict__.get("_csp_nonce") is not None
             or any(hasattr(response, name) for name in self.OVERRIDES)
         ):

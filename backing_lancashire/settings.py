@@ -121,7 +121,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 # A Redis that cannot be reached is a cache miss, logged, not a server
-                # error; and it is given half a second, not a page's whole time.
+                # error. Each call waits at most half a second for it, and the public
+                # version (pledges.freshness) tries it at most once a second.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,

@@ -31,6 +31,7 @@ def send(template, to, context):
         render_to_string(f"pledges/email/{template}.html", context), "text/html"
     )
     message.send()
+    return True
 
 
 def queue(kind, pledge, **extra):
@@ -42,9 +43,11 @@ def queue(kind, pledge, **extra):
 
 def verification(pledge):
     if pledge.status != pledge.Status.UNVERIFIED:
-        return  # confirmed since it was queued: a link now would only confuse
+        return False  # confirmed since it was queued: a link now would only confuse
     link = absolute(reverse("pledges:verify", args=[make_token(pledge)]))
-    send("verify", [pledge.email], {"pledge": pledge, "link": link, "days": LINK_MAX_AGE.days})
+    return send(
+        "verify", [pledge.email], {"pledge": pledge, "link": link, "days": LINK_MAX_AGE.days}
+    )
 
 
 def moderator_addresses():
@@ -64,11 +67,14 @@ def moderators(pledge):
     # another's address and a failure for one is retried without repeating the rest.
     for address in moderator_addresses():
         queue("moderator", pledge, to=address)
+    return True
 
 
 def moderator(pledge, *, to):
+    if pledge.status != pledge.Status.PENDING:
+        return False  # decided since
     link = absolute(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
-    send("moderators", [to], {"pledge": pledge, "link": link})
+    return send("moderators", [to], {"pledge": pledge, "link": link})
 
 
 def pledge_links(pledge):
@@ -82,18 +88,24 @@ def pledge_links(pledge):
 
 
 def approval(pledge):
-    send("approved", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+    if pledge.status != pledge.Status.APPROVED:
+        return False  # withdrawn (or renamed, and back in review) since
+    return send("approved", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
 
 
 def rejection(pledge):
+    if pledge.status != pledge.Status.REJECTED:
+        return False
     note = pledge.events.filter(action="rejected").values_list("note", flat=True).last() or ""
     reason = pledge.get_rejection_reason_display()
     extra = note.removeprefix(reason + ".").strip()
-    send("rejected", [pledge.email], {"pledge": pledge, "reason": reason, "note": extra})
+    return send("rejected", [pledge.email], {"pledge": pledge, "reason": reason, "note": extra})
 
 
 def manage_link(pledge):
-    send("manage", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+    if pledge.status not in (pledge.Status.PENDING, pledge.Status.APPROVED):
+        return False  # no longer manageable: the link would not work
+    return send("manage", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
 
 
 # What each kind of email is called in a pledge's history, and how it is sent.

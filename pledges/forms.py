@@ -263,8 +263,9 @@ class PledgeForm(forms.ModelForm):
         return validators.tidy(self.cleaned_data["name"])
 
     def _get_validation_exclusions(self):
-        # The one-pledge rule is checked in clean() with a clearer message, and finally
-        # by the database; the model's own copy of that check would only repeat its queries.
+        # The one-pledge rule is the database's, answered by Pledge.submit (and checked
+        # early in clean() when the form has other mistakes); the model's own copy of
+        # the check would only repeat its queries.
         return {*super()._get_validation_exclusions(), "name", "companies_house_number"}
 
     def clean_contact_name(self):

@@ -25,9 +25,16 @@ def _lifetime():
 
 
 # Each process remembers the shared version for a second, so that a busy page costs
-# no round trip to Redis; a change made elsewhere shows within that second.
+# no round trip to Redis; a change made elsewhere shows within that second. It also
+# remembers for a second that the cache could not be reached, so that an outage costs
+# one attempt a second, not several on every request.
 REMEMBER = 1.0
-_remembered = {"version": None, "at": 0.0}
+_remembered = {"version": None, "at": 0.0, "unsure": False}
+
+
+def forget():
+    """Forget what this process remembers, as a new process starts (for tests)."""
+    _remembered.update(version=None, at=0.0, unsure=False)
 
 
 def version():
@@ -36,14 +43,21 @@ def version():
     Then nothing is served from a cache, as nothing could say when it went stale.
     """
     now = time.monotonic()
-    if _remembered["version"] and now - _remembered["at"] < REMEMBER:
+    if now - _remembered["at"] < REMEMBER:
         return _remembered["version"]
     current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, _lifetime())
+    # add() answers None only when the cache could not be reached (django-redis).
+    if current is None and cache.add(VERSION_KEY, uuid.uuid4().hex, _lifetime()) is not None:
         current = cache.get(VERSION_KEY)
-        if current is None:
-            return None  # the cache backend has logged why
+    if current is None:  # the cache backend has logged why
+        caches["pages"].clear()
+        _remembered.update(version=None, at=now)
+        return None
+    if _remembered["unsure"]:
+        # A change made here while the cache was unreachable did not move the shared
+        # version: move it now, so that no process serves pages or ETags from before.
+        _bump()
+        return _remembered["version"]
     _remember(current, now)
     return current
 
@@ -59,6 +73,9 @@ def _remember(current, now):
 def _bump():
     fresh = uuid.uuid4().hex
     cache.set(VERSION_KEY, fresh, _lifetime())
+    # Read back: a write to an unreachable cache fails silently. (Another process's
+    # bump in between reads as a failure too, which costs one extra bump, no more.)
+    _remembered["unsure"] = cache.get(VERSION_KEY) != fresh
     _remember(fresh, time.monotonic())
 
 

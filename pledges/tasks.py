@@ -27,7 +27,7 @@ def deliver(kind, pledge_id, attempt=1, **extra):
     if pledge is None or not pledge.email:
         return "not sent: the pledge or its contact details have gone since"
     try:
-        send(pledge, **extra)
+        sent = send(pledge, **extra)
     except Exception as error:
         failure = type(error).__name__
         if attempt <= len(RETRY_AFTER):
@@ -48,4 +48,4 @@ def deliver(kind, pledge_id, attempt=1, **extra):
             note=f"The {name} email could not be sent after {attempt} attempts ({failure}).",
         )
         raise EmailNotSent(f"the {name} email for pledge {pledge_id}: {failure}") from None
-    return "sent"
+    return "sent" if sent else "not sent: the pledge has moved on since"

@@ -405,7 +405,8 @@ LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
 def logo(request, name):
     """A logo from the media storage, so that every app server serves every logo.
 
-    Names are random and never reused, so browsers and proxies may keep one for ever.
+    Names are random and never reused, so browsers may keep one; for a day only, as an
+    organisation that withdraws has its logo deleted.
     """
     if not LOGO_NAME.fullmatch(name):
         raise Http404
@@ -414,7 +415,7 @@ def logo(request, name):
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=LOGO_TYPES[name.rsplit(".", 1)[1]])
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

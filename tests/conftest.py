@@ -26,7 +26,7 @@ def _isolated(settings, tmp_path):
     # leak from one test into the next.
     for alias in ("default", "pages"):
         caches[alias].clear()
-    freshness._remembered.update(version=None, at=0.0)
+    freshness.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()

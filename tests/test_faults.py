@@ -78,7 +78,7 @@ def redis_gone(settings):
         },
     }
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    freshness._remembered.update(version=None, at=0.0)
+    freshness.forget()
 
 
 @pytest.mark.django_db
@@ -96,8 +96,62 @@ def test_with_the_cache_gone_pages_render_and_logs_say_why(client, redis_gone, c
 def test_with_the_cache_gone_nothing_is_served_stale(client, redis_gone):
     pledge = make_pledge(status=Pledge.Status.PENDING)
     assert pledge.name not in client.get("/signatories/").content.decode()
-    pledge.approve(by=None)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.APPROVED)  # elsewhere
+    freshness.forget()  # a second later
     assert pledge.name in client.get("/signatories/").content.decode()
+
+
+class FlakyCache:
+    """The default cache, which answers as an unreachable django-redis does while `down`."""
+
+    def __init__(self, real):
+        self.real, self.down, self.calls = real, False, 0
+
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            self.calls += 1
+            return None if self.down else getattr(self.real, name)(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def flaky(monkeypatch):
+    from django.core.cache import cache
+
+    flaky = FlakyCache(cache)
+    monkeypatch.setattr(freshness, "cache", flaky)
+    freshness.forget()
+    return flaky
+
+
+def a_second_later():
+    freshness._remembered["at"] -= freshness.REMEMBER
+
+
+@pytest.mark.django_db
+def test_a_change_made_while_the_cache_was_down_moves_the_version_once_it_is_back(flaky):
+    before = freshness.version()
+    flaky.down = True
+    a_second_later()
+    assert freshness.version() is None
+    freshness.changed()  # an approval, say: the new version cannot be written
+    flaky.down = False
+    a_second_later()
+    after = freshness.version()
+    # Every other process still holding pages or ETags under `before` drops them.
+    assert after not in (None, before)
+    assert flaky.real.get(freshness.VERSION_KEY) == after
+
+
+def test_an_unreachable_cache_is_tried_once_a_second_not_on_every_call(flaky):
+    flaky.down = True
+    for _ in range(20):
+        assert freshness.version() is None
+    assert flaky.calls == 2  # one get and one add, then a second's rest
+    a_second_later()
+    freshness.version()
+    assert flaky.calls == 4
 
 
 @pytest.mark.django_db

@@ -229,3 +229,16 @@ def test_a_sign_up_that_fails_after_its_insert_leaves_nothing(client, monkeypatc
     assert not DBTaskResult.objects.exists()
     logos = settings.MEDIA_ROOT / "logos"
     assert not logos.exists() or list(logos.iterdir()) == []
+
+
+def test_an_approval_withdrawn_by_staff_before_its_email_went_is_not_sent(
+    admin_client, admin_user, start_server, send_queued
+):
+    inbox = start_server()
+    pledge = make_pledge(status=Pledge.Status.PENDING)
+    admin_client.post(f"/admin/pledges/pledge/{pledge.pk}/approve/")
+    pledge.refresh_from_db()
+    pledge.withdraw(by=admin_user)  # staff keep the contact details, for a while
+    send_queued()
+    assert inbox.messages == []
+    assert DBTaskResult.objects.get().return_value == "not sent: the pledge has moved on since"

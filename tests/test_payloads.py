@@ -80,8 +80,11 @@ def signed(client, admin_user, send_queued, settings):
             refused.append(payload)
     overlong = client.post("/pledge/", OVERLONG, content_type="application/x-www-form-urlencoded")
     assert overlong.status_code == 200  # the rest of the form is missing
+    send_queued()
     for pledge in Pledge.objects.all():
         pledge.verify()
+    send_queued()
+    for pledge in Pledge.objects.all():
         pledge.approve(by=admin_user)
     send_queued()
     return refused
@@ -120,6 +123,7 @@ def test_every_output_shows_them_harmlessly(client, signed, admin_user):
         outputs[f"admin {pledge.pk}"] = body(
             client.get(f"/admin/pledges/pledge/{pledge.pk}/change/")
         )
+    assert len(mail.outbox) >= 3 * len(pledges)  # confirmation, moderators', approval each
     for n, message in enumerate(mail.outbox):
         outputs[f"email {n} html"] = message.alternatives[0][0]
         assert "\n" not in message.subject and "\r" not in message.subject

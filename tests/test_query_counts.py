@@ -27,7 +27,7 @@ def queries_for(client, url):
         if not warm:
             for alias in ("default", "pages"):
                 caches[alias].clear()
-            freshness._remembered.update(version=None, at=0.0)
+            freshness.forget()
         with CaptureQueriesContext(connection) as context:
             response = client.get(url)
             if response.streaming:
