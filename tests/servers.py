@@ -13,7 +13,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PRODUCTION_ENV, ROOT
+
+
+def unless(missing, reason):
+    """Skip when a server the test starts cannot be had here; under REQUIRE_SERVICES=1
+    (as in CI) stop the run instead, so that a missing server never passes unseen."""
+    if missing and os.environ.get("REQUIRE_SERVICES") == "1":
+        raise pytest.UsageError(f"REQUIRE_SERVICES=1, but {reason}")
+    return pytest.mark.skipif(missing, reason=reason)
 
 
 def free_port():

@@ -8,11 +8,9 @@ from bench.visitor import Visitor
 from pledges import freshness
 from pledges.models import Pledge
 from tests.factories import make_pledge, sign_up_answers
-from tests.servers import Gunicorn, Postgres, free_port, manage, site_env
+from tests.servers import Gunicorn, Postgres, free_port, manage, site_env, unless
 
-needs_postgres = pytest.mark.skipif(
-    Postgres.BIN is None, reason="PostgreSQL's server programs are not installed"
-)
+needs_postgres = unless(Postgres.BIN is None, "PostgreSQL's server programs are not installed")
 
 
 def answers(name):

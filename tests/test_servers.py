@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bench.visitor import Visitor
 from tests.factories import image_bytes, sign_up_answers
-from tests.servers import Gunicorn, Postgres, manage, site_env
+from tests.servers import Gunicorn, Postgres, manage, site_env, unless
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 13  # a database of its own, emptied at the start
@@ -24,8 +24,8 @@ def redis_running():
 
 
 pytestmark = [
-    pytest.mark.skipif(Postgres.BIN is None, reason="PostgreSQL's server programs are missing"),
-    pytest.mark.skipif(not redis_running(), reason="needs Redis on 127.0.0.1:6379"),
+    unless(Postgres.BIN is None, "PostgreSQL's server programs are not installed"),
+    unless(not redis_running(), "no Redis answers on 127.0.0.1:6379"),
 ]
 
 
