@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "backing_lancashire",
     "campaign",
     "pledges",
 ]
@@ -122,7 +123,7 @@ if REDIS_URL:
             "OPTIONS": {
                 # A Redis that cannot be reached is a cache miss, logged, not a server
                 # error. Each call waits at most half a second for it, and the public
-                # version (pledges.freshness) tries it at most once a second.
+                # version (backing_lancashire.freshness) tries it at most once a second.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
@@ -131,7 +132,15 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by every process on this database, so that a change made by a command or
+    # another worker reaches every page cache at once (backing_lancashire.freshness).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # Rendered public pages, per process; renewed when the shared public version moves.
 CACHES["pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -197,7 +206,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "campaign.views.csrf_failure"
+CSRF_FAILURE_VIEW = "backing_lancashire.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -246,7 +255,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "pledges.abuse.client_ip"
+AXES_CLIENT_IP_CALLABLE = "backing_lancashire.client.client_ip"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from pledges.sitemaps import SITEMAPS
-from pledges.views import robots
+from backing_lancashire import views
+from backing_lancashire.sitemaps import PagesSitemap
+from pledges.sitemaps import SignatoriesSitemap
 
-handler500 = "campaign.views.server_error"
+handler500 = "backing_lancashire.views.server_error"
 
 admin.site.site_header = "Backing Lancashire administration"
 admin.site.site_title = "Backing Lancashire admin"
 admin.site.index_title = "Moderation and content"
+
+SITEMAPS = {"pages": PagesSitemap, "signatories": SignatoriesSitemap}
 
 urlpatterns = [
     path("", include("campaign.urls")),
@@ -22,5 +25,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("robots.txt", robots, name="robots"),
+    path("robots.txt", views.robots, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,5 +1,9 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from backing_lancashire import freshness
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -58,3 +62,11 @@ class Testimonial(models.Model):
 
     def __str__(self):
         return self.quote[:60]
+
+
+@receiver([post_save, post_delete], sender=SpendFigure)
+@receiver([post_save, post_delete], sender=Testimonial)
+def content_changed(sender, **kwargs):
+    # Figures and quotes are on cached public pages: whoever changes one, the admin
+    # or a command, every page cache renews.
+    freshness.changed()

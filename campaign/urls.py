@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from campaign import views
-from campaign.content import PRIVACY_NOTICE_UPDATED, PRIVACY_NOTICE_VERSION, pledge_text
+from pledges.wording import PRIVACY_NOTICE_UPDATED, PRIVACY_NOTICE_VERSION, pledge_text
 
 app_name = "campaign"
 
@@ -59,5 +59,4 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
-    path("healthz", views.healthz, name="healthz"),
 ]

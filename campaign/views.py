@@ -1,26 +1,18 @@
-import logging
-import sys
-
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.template import loader
-from django.views import defaults
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from backing_lancashire.decorators import cached_page
 from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
-from campaign.content import THEMES, pledge_text
 from campaign.models import SpendFigure, Testimonial
-from pledges import freshness, stats
+from pledges import stats
 from pledges.models import Pledge
-
-log = logging.getLogger(__name__)
+from pledges.themes import THEMES
+from pledges.wording import pledge_text
 
 
 @require_safe
-@freshness.cached_page
+@cached_page
 def home(request):
     return render(
         request,
@@ -54,7 +46,7 @@ def social_value(request):
 
 
 @require_safe
-@freshness.cached_page
+@cached_page
 def spend(request):
     figures = list(SpendFigure.objects.published())
     return render(
@@ -78,34 +70,3 @@ def spend_csv(request):
     return csv_response(
         "backing-lancashire-spend.csv", ["figure", "amount_gbp", "description"], rows
     )
-
-
-@require_safe
-@never_cache
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        log.exception("Health check: the database did not answer")
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-def server_error(request):
-    """The 500 page; or, when the database cannot be reached, a 503 that says so.
-
-    Django calls this while handling the exception, so the exception is at hand. The
-    page is rendered without the request, as Django's own is, so that nothing in it
-    needs the database.
-    """
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        page = loader.render_to_string("503.html")
-        return HttpResponse(page, status=503, headers={"Retry-After": "60"})
-    return defaults.server_error(request)
-
-
-def csrf_failure(request, reason=""):
-    # Usually a form left open too long: offer the same page again, freshly loaded.
-    # CSRF is only checked on resolved views, so the path is always one of ours.
-    return render(request, "403_csrf.html", {"retry_url": request.path}, status=403)

@@ -10,9 +10,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
-from pledges import freshness
 from pledges.logos import clean_logo
-from pledges.models import COMMITMENTS, Pledge, PledgeEvent, PledgeStateError, RejectionReason
+from pledges.models import (
+    PUBLIC_FIELDS,
+    Pledge,
+    PledgeEvent,
+    PledgeStateError,
+    RejectionReason,
+)
+from pledges.themes import COMMITMENT_FIELDS, THEMES
 
 
 class PledgeEventInline(admin.TabularInline):
@@ -90,11 +96,11 @@ class RejectForm(forms.Form):
 
 
 class PledgeAdminForm(forms.ModelForm):
-    """Staff edits keep the rules the sign-up form keeps."""
+    """Staff edits keep the model's rules, as every form does; a new logo is re-encoded."""
 
     class Meta:
         model = Pledge
-        fields = ["name", "companies_house_number", "logo"]  # the admin's fieldsets add the rest
+        fields = ["logo"]  # the admin's fieldsets add the rest
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -102,19 +108,6 @@ class PledgeAdminForm(forms.ModelForm):
         if logo and not getattr(logo, "_committed", True):
             return clean_logo(logo)
         return logo
-
-    def clean(self):
-        data = super().clean()
-        name = data.get("name")
-        if name:
-            others = Pledge.objects.same_organisation(
-                name=name, companies_house_number=data.get("companies_house_number", "")
-            ).exclude(pk=self.instance.pk)
-            if self.instance.status in Pledge.ACTIVE and others.exists():
-                raise forms.ValidationError(
-                    "Another active pledge has this name or Companies House number."
-                )
-        return data
 
 
 @admin.register(Pledge)
@@ -135,7 +128,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "sector",
         "organisation_type",
         "size",
-        *[(field, commitment_filter(text)) for field, _, text in COMMITMENTS],
+        *[(theme.field, commitment_filter(theme.commitment)) for theme in THEMES],
     ]
     search_fields = ["name", "contact_name", "email"]
     date_hierarchy = "submitted_at"
@@ -162,23 +155,7 @@ class PledgeAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         ("Status", {"fields": ["status", "rejection_reason", "moderator_note"]}),
-        (
-            "Public details",
-            {
-                "fields": [
-                    "name",
-                    "slug",
-                    "organisation_type",
-                    "sector",
-                    "size",
-                    "district",
-                    "website",
-                    "logo",
-                    "statement",
-                    *[field for field, _, _ in COMMITMENTS],
-                ]
-            },
-        ),
+        ("Public details", {"fields": PUBLIC_FIELDS}),
         (
             "Private contact details",
             {
@@ -201,9 +178,7 @@ class PledgeAdmin(admin.ModelAdmin):
                     "agreed_to_listing",
                     "privacy_notice_version",
                     "consented_at",
-                    "submitted_at",
                     "verified_at",
-                    "approved_at",
                     "rejected_at",
                     "withdrawn_at",
                     "erased_at",
@@ -214,7 +189,6 @@ class PledgeAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        freshness.changed()
         if change and form.changed_data:
             obj.events.create(
                 action=PledgeEvent.Action.UPDATED,
@@ -223,14 +197,6 @@ class PledgeAdmin(admin.ModelAdmin):
                 actor=request.user,
                 note="Changed in the admin: " + ", ".join(form.changed_data) + ".",
             )
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        freshness.changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        freshness.changed()
 
     # Permissions -------------------------------------------------------------
 
@@ -327,7 +293,7 @@ class PledgeAdmin(admin.ModelAdmin):
             "name", "status", "organisation_type", "sector", "size", "district", "website",
             "contact_name", "contact_role", "email", "phone", "postcode",
             "companies_house_number", "charity_number",
-            *[field for field, _, _ in COMMITMENTS],
+            *COMMITMENT_FIELDS,
             "submitted_at", "verified_at", "approved_at",
         ]  # fmt: skip
         rows = ([str(getattr(p, c)) for c in columns] for p in queryset.order_by("submitted_at"))

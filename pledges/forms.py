@@ -1,74 +1,54 @@
-from urllib.parse import urlencode, urlsplit
+import copy
+from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core import signing
-from django.core.validators import URLValidator
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from localflavor.gb.forms import GBPostcodeField
 from phonenumber_field.formfields import PhoneNumberField
 
-from campaign.content import PRIVACY_NOTICE_VERSION
-from pledges import validators
 from pledges.logos import clean_logo
 from pledges.models import (
-    COMMITMENTS,
     EDITABLE,
     District,
     OrganisationType,
     Pledge,
     Sector,
     Size,
+    already_signed,
 )
+from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
+from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE
+from pledges.wording import PRIVACY_NOTICE_VERSION
 
 STARTED_SALT = "pledges.form-started"
 
-
-def require_a_commitment(form, data):
-    if not any(data.get(field) for field, _, _ in COMMITMENTS):
-        form.add_error(COMMITMENTS[0][0], "Tick at least one of the five commitments.")
+# What each field holds is the model's rule (pledges.validators); these forms add only
+# the words and layout of their own page.
 
 
-class WebsiteField(forms.URLField):
-    default_validators = [URLValidator(schemes=["http", "https"])]
-    default_error_messages = {
-        "invalid": "Enter the website address, like https://www.example.org.uk",
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(assume_scheme="https", **kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return value
-        # Host names are case-insensitive; keep them in one form.
-        scheme, _, rest = value.partition("://")
-        host, slash, path = rest.partition("/")
-        return f"{scheme.lower()}://{host.lower()}{slash}{path}"
-
-    def validate(self, value):
-        super().validate(value)
-        if not value:
-            return
-        try:
-            netloc = urlsplit(value).netloc
-        except ValueError:  # an unbalanced [ or ], which only an IPv6 address may use
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-        # https://www.lancashire.police.uk@evil.example goes to evil.example.
-        if "@" in netloc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+def website_field():
+    return forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        error_messages={"invalid": WEBSITE_MESSAGE},
+    )
 
 
-class TextField(forms.CharField):
-    """Long text, with Windows line endings counted as one character, as browsers count them."""
+def statement_field():
+    return forms.CharField(
+        label="Why your organisation is backing Lancashire (optional)",
+        required=False,
+        # The model counts Windows line endings as one character, as browsers do.
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+        help_text="At most 500 characters. Shown on the signatory wall.",
+    )
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n") if value else value
+
+COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
 
 
 class PledgeForm(forms.ModelForm):
@@ -77,19 +57,16 @@ class PledgeForm(forms.ModelForm):
     name = forms.CharField(
         label="Organisation name",
         max_length=200,
-        validators=[validators.has_words, validators.no_control_characters],
         help_text="As you would like it shown on the signatory wall.",
         error_messages={"required": "Enter your organisation’s name."},
     )
-    postcode = GBPostcodeField(
+    postcode = forms.CharField(
         label="Postcode",
+        max_length=10,
         help_text="Of your main site in or near Lancashire. We do not publish it.",
-        error_messages={
-            "required": "Enter your organisation’s postcode.",
-            "invalid": "Enter a real UK postcode, like PR1 2AB.",
-        },
+        error_messages={"required": "Enter your organisation’s postcode."},
     )
-    website = WebsiteField(label="Website (optional)", required=False, max_length=300)
+    website = website_field()
     companies_house_number = forms.CharField(
         label="Companies House number (optional)",
         required=False,
@@ -108,18 +85,10 @@ class PledgeForm(forms.ModelForm):
         help_text="A PNG, JPEG or WebP image of up to 2 MB. Shown on the signatory wall.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    statement = TextField(
-        label="Why your organisation is backing Lancashire (optional)",
-        required=False,
-        max_length=500,
-        validators=[validators.no_control_characters],
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="At most 500 characters. Shown on the signatory wall.",
-    )
+    statement = statement_field()
     contact_name = forms.CharField(
         label="Contact name",
         max_length=100,
-        validators=[validators.has_words, validators.no_control_characters],
         help_text="The person signing. We do not publish it.",
         error_messages={"required": "Enter the name of the person signing."},
     )
@@ -127,7 +96,6 @@ class PledgeForm(forms.ModelForm):
         label="Job title",
         max_length=100,
         error_messages={"required": "Enter your job title."},
-        validators=[validators.has_words, validators.no_control_characters],
     )
     email = forms.EmailField(
         label="Email address",
@@ -143,7 +111,7 @@ class PledgeForm(forms.ModelForm):
         required=False,
         region="GB",
         help_text="A UK number, in case we need to check anything. We do not publish it.",
-        error_messages={"invalid": "Enter a UK phone number, like 01772 123456 or 07911 123456."},
+        error_messages={"invalid": PHONE_MESSAGE},
     )
     authorised = forms.BooleanField(
         label="I am authorised to sign on behalf of this organisation",
@@ -178,7 +146,7 @@ class PledgeForm(forms.ModelForm):
             "charity_number",
             "logo",
             "statement",
-            *[field for field, _, _ in COMMITMENTS],
+            *COMMITMENT_FIELDS,
             "contact_name",
             "contact_role",
             "email",
@@ -191,7 +159,7 @@ class PledgeForm(forms.ModelForm):
             "sector": "Sector",
             "size": "Number of employees",
             "district": "District",
-            **{field: f"We commit to {text}" for field, _, text in COMMITMENTS},
+            **COMMITMENT_LABELS,
         }
         help_texts = {
             "sector": "The main thing your organisation does.",
@@ -241,7 +209,7 @@ class PledgeForm(forms.ModelForm):
                     '<p class="form-text">Tick each one your organisation commits to. '
                     '<a href="/social-value/">What the five themes mean</a>.</p>'
                 ),
-                *[field for field, _, _ in COMMITMENTS],
+                *COMMITMENT_FIELDS,
                 css_id="commitments",
             ),
             Fieldset("Who is signing", "contact_name", "contact_role", "email", "phone"),
@@ -259,86 +227,19 @@ class PledgeForm(forms.ModelForm):
             Submit("submit", "Sign the pledge", css_class="btn-lg"),
         )
 
-    def clean_name(self):
-        return validators.tidy(self.cleaned_data["name"])
-
-    def _get_validation_exclusions(self):
-        # The one-pledge rule is the database's, answered by Pledge.submit (and checked
-        # early in clean() when the form has other mistakes); the model's own copy of
-        # the check would only repeat its queries.
-        return {*super()._get_validation_exclusions(), "name", "companies_house_number"}
-
-    def clean_contact_name(self):
-        return validators.tidy(self.cleaned_data["contact_name"])
-
-    def clean_contact_role(self):
-        return validators.tidy(self.cleaned_data["contact_role"])
-
-    def clean_email(self):
-        local, _, domain = self.cleaned_data["email"].rpartition("@")
-        return f"{local}@{domain.lower()}"
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if phone and phone.country_code != 44:
-            raise forms.ValidationError(
-                "Enter a UK phone number, like 01772 123456 or 07911 123456."
-            )
-        return phone
-
-    def clean_companies_house_number(self):
-        value = self.cleaned_data["companies_house_number"]
-        return validators.companies_house_number(value) if value else ""
-
-    def clean_charity_number(self):
-        value = self.cleaned_data["charity_number"]
-        return validators.charity_number(value) if value else ""
-
     def clean_logo(self):
         upload = self.cleaned_data["logo"]
         return clean_logo(upload) if upload else None
 
-    def clean(self):
-        data = super().clean()
-        require_a_commitment(self, data)
-        # A form that will be saved leaves this to the database's unique indexes, which
-        # Pledge.submit answers with DuplicatePledge; one with other mistakes checks now,
-        # so that the visitor hears of all of them at once.
-        if "name" in data and self.errors:
-            existing = Pledge.objects.matching(
-                name=data["name"], companies_house_number=data.get("companies_house_number", "")
-            ).first()
-            if existing:
-                self.add_duplicate_error(existing)
-        return data
+    def validate_unique(self):
+        # A form about to be saved leaves the one-pledge rule to the database's unique
+        # indexes, which Pledge.submit answers with DuplicatePledge; one with other
+        # mistakes checks now, so that the visitor hears of all of them at once.
+        if self.errors:
+            super().validate_unique()
 
     def add_duplicate_error(self, existing):
-        """Say the organisation has signed, linking to its public entry but nothing private."""
-        if existing is None:  # lost a race to a pledge that has gone again since
-            self.add_error("name", f"{self.cleaned_data['name']} has already signed the pledge.")
-            return
-        same_number = (
-            existing.companies_house_number
-            and existing.companies_house_number == self.cleaned_data.get("companies_house_number")
-            and existing.name.lower() != self.cleaned_data.get("name", "").lower()
-        )
-        who = "An organisation with this Companies House number" if same_number else existing.name
-        if existing.is_public():
-            message = format_html(
-                '{} has already signed the pledge: <a href="{}">see its entry on the wall</a>.',
-                who,
-                existing.get_absolute_url(),
-            )
-        elif existing.status == Pledge.Status.UNVERIFIED:
-            message = format_html(
-                "{} has already signed the pledge, and is waiting for the email address to be "
-                'confirmed. If that was you, <a href="{}">get a new confirmation link</a>.',
-                who,
-                reverse("pledges:resend"),
-            )
-        else:
-            message = format_html("{} has already signed the pledge.", who)
-        self.add_error("companies_house_number" if same_number else "name", message)
+        self.add_error(None, already_signed(self.instance, existing))
 
     # Bot checks: not errors a person would see, so the view decides what to do.
 
@@ -354,17 +255,16 @@ class PledgeForm(forms.ModelForm):
         return timezone.now().timestamp() - started < min_seconds
 
     def pledge_fields(self):
-        """What the model needs to create the pledge, with the consent stamped now."""
-        fields = {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if name in self._meta.fields and name != "logo"
-        }
-        if self.cleaned_data.get("logo"):
-            fields["logo"] = self.cleaned_data["logo"]
+        """What the model needs to create the pledge, as the model's rules left it,
+        with the consent stamped now."""
+        fields = {name: getattr(self.instance, name) for name in self._meta.fields}
+        fields["logo"] = self.cleaned_data.get("logo")
         fields["privacy_notice_version"] = PRIVACY_NOTICE_VERSION
         fields["consented_at"] = timezone.now()
         return fields
+
+    def save(self, commit=True):
+        return Pledge.submit(**self.pledge_fields())
 
 
 class EmailForm(forms.Form):
@@ -388,11 +288,15 @@ class EmailForm(forms.Form):
 
 
 class ManageForm(forms.ModelForm):
-    """What an organisation may change about its own pledge."""
+    """What an organisation may change about its own pledge.
+
+    It works on a copy: the pledge itself stays as stored until Pledge.update_details
+    applies and records the changes.
+    """
 
     name = PledgeForm.base_fields["name"]
-    website = PledgeForm.base_fields["website"]
-    statement = PledgeForm.base_fields["statement"]
+    website = website_field()
+    statement = statement_field()
     new_logo = forms.FileField(
         label="New logo (optional)",
         required=False,
@@ -404,13 +308,10 @@ class ManageForm(forms.ModelForm):
     class Meta:
         model = Pledge
         fields = EDITABLE
-        labels = {
-            "size": "Number of employees",
-            **{field: f"We commit to {text}" for field, _, text in COMMITMENTS},
-        }
+        labels = {"size": "Number of employees", **COMMITMENT_LABELS}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=copy.copy(instance), **kwargs)
         self.fields[
             "name"
         ].help_text = "If you change the name, our team checks the pledge again before it is shown."
@@ -430,39 +331,22 @@ class ManageForm(forms.ModelForm):
             ),
             Fieldset(
                 "What your organisation commits to",
-                *[field for field, _, _ in COMMITMENTS],
+                *COMMITMENT_FIELDS,
                 css_id="commitments",
             ),
             Submit("save", "Save changes"),
         )
 
-    def clean_name(self):
-        return validators.tidy(self.cleaned_data["name"])
-
     def clean_new_logo(self):
         upload = self.cleaned_data["new_logo"]
         return clean_logo(upload) if upload else None
 
-    def clean(self):
-        data = super().clean()
-        require_a_commitment(self, data)
-        name = data.get("name")
-        others = Pledge.objects.matching(name=name).exclude(pk=self.instance.pk) if name else None
-        if others and others.exists():
-            self.add_error("name", f"{name} has already signed the pledge.")
-        return data
-
-    def _post_clean(self):
-        # Changes are applied by Pledge.update_details, which records them; the
-        # instance must stay as it is until then.
-        pass
-
     def changes(self):
-        data = self.cleaned_data
-        changes = {field: data[field] for field in EDITABLE}
-        if data.get("new_logo"):
-            changes["logo"] = data["new_logo"]
-        elif data.get("remove_logo"):
+        """The fields as the organisation left them, after the model's rules."""
+        changes = {field: getattr(self.instance, field) for field in EDITABLE}
+        if self.cleaned_data.get("new_logo"):
+            changes["logo"] = self.cleaned_data["new_logo"]
+        elif self.cleaned_data.get("remove_logo"):
             changes["logo"] = ""
         return changes
 
@@ -490,7 +374,7 @@ class WallFilter(forms.Form):
     commitment = forms.ChoiceField(
         label="Commits to",
         required=False,
-        choices=[("", "Any commitment"), *[(slug, text) for _, slug, text in COMMITMENTS]],
+        choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
     )
     sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS)
 
@@ -508,7 +392,6 @@ class WallFilter(forms.Form):
         return self.cleaned_data.get(name) or ""
 
     def filter(self, pledges):
-        fields = {slug: field for field, slug, _ in COMMITMENTS}
         if q := self.value("q"):
             pledges = pledges.filter(name__icontains=q)
         for name, lookup in (("district", "district"), ("sector", "sector"),
@@ -516,7 +399,7 @@ class WallFilter(forms.Form):
             if value := self.value(name):
                 pledges = pledges.filter(**{lookup: value})
         if commitment := self.value("commitment"):
-            pledges = pledges.filter(**{fields[commitment]: True})
+            pledges = pledges.filter(**{THEME[commitment].field: True})
         if self.value("sort") == "newest":
             return pledges.order_by("-approved_at", "-pk")
         return pledges.order_by("name", "pk")

@@ -3,16 +3,24 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
-from campaign.content import PLEDGE_WORDING
-from pledges import emails, freshness
+from backing_lancashire import freshness
+from pledges import tasks, validators
+from pledges.status import ACTIVE, MANAGEABLE, Status
+from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
+from pledges.wording import pledge_text
 
 
 class District(models.TextChoices):
@@ -76,28 +84,9 @@ class Size(models.TextChoices):
     LARGE = "large", "Large (250 or more employees)"
 
 
-# The five commitments of the brief: (field, theme slug, what the organisation commits to).
-COMMITMENTS = [
-    ("commits_local_spend", "local-spend", "spend through local and regional firms"),
-    ("commits_living_wage", "living-wage", "pay the real Living Wage"),
-    ("commits_jobs", "jobs", "create jobs and apprenticeships"),
-    ("commits_volunteering", "volunteering", "create volunteering opportunities"),
-    ("commits_environment", "environment", "protect the environment"),
-]
-
-
-# Short names for the commitments, for the wall's badges and the open data.
-SHORT_LABELS = {
-    "local-spend": "Local spend",
-    "living-wage": "Living Wage",
-    "jobs": "Jobs",
-    "volunteering": "Volunteering",
-    "environment": "Environment",
-}
-
-# What the public may see of a pledge: the wall, exports and feeds select only these.
+# What the public may see of a pledge once it is approved: public pages, feeds and
+# exports load these and nothing else, and the admin shows them as "Public details".
 PUBLIC_FIELDS = [
-    "pk",
     "name",
     "slug",
     "organisation_type",
@@ -107,9 +96,25 @@ PUBLIC_FIELDS = [
     "website",
     "logo",
     "statement",
-    *[field for field, _, _ in COMMITMENTS],
+    *COMMITMENT_FIELDS,
     "submitted_at",
     "approved_at",
+]
+# What only staff may see: never in a public page, feed, export or log line.
+PRIVATE_FIELDS = [
+    "contact_name",
+    "contact_role",
+    "email",
+    "phone",
+    "postcode",
+    "companies_house_number",
+    "charity_number",
+    "authorised",
+    "agreed_to_listing",
+    "privacy_notice_version",
+    "consented_at",
+    "moderator_note",
+    "rejection_reason",
 ]
 
 
@@ -125,7 +130,7 @@ class RejectionReason(models.TextChoices):
 UNVERIFIED_FOR = timedelta(days=7)
 
 # What an organisation may change about its own pledge through the manage link.
-EDITABLE = ["name", "website", "statement", "size", *[field for field, _, _ in COMMITMENTS]]
+EDITABLE = ["name", "website", "statement", "size", *COMMITMENT_FIELDS]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
 PERSONAL = [
     "contact_name",
@@ -156,16 +161,54 @@ class DuplicatePledge(Exception):
         super().__init__("The organisation has already signed the pledge.")
 
 
+def already_signed(pledge, existing):
+    """The one answer to "this organisation has signed already", beside the field that matched.
+
+    It links to the public entry, or offers a new confirmation link, but says nothing
+    private. `existing` is None when a race was lost to a pledge that has gone again.
+    """
+    same_number = (
+        existing is not None
+        and existing.companies_house_number
+        and existing.companies_house_number == pledge.companies_house_number
+        and existing.name.lower() != pledge.name.lower()
+    )
+    if existing is None:
+        message = format_html("{} has already signed the pledge.", pledge.name)
+        return ValidationError({"name": message}, code="duplicate")
+    who = "An organisation with this Companies House number" if same_number else existing.name
+    if existing.is_public():
+        message = format_html(
+            '{} has already signed the pledge: <a href="{}">see its entry on the wall</a>.',
+            who,
+            existing.get_absolute_url(),
+        )
+    elif existing.status == Status.UNVERIFIED:
+        message = format_html(
+            "{} has already signed the pledge, and is waiting for the email address to be "
+            'confirmed. If that was you, <a href="{}">get a new confirmation link</a>.',
+            who,
+            reverse("pledges:resend"),
+        )
+    else:
+        message = format_html("{} has already signed the pledge.", who)
+    field = "companies_house_number" if same_number else "name"
+    return ValidationError({field: message}, code="duplicate")
+
+
 class PledgeQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status=Pledge.Status.APPROVED)
+        return self.filter(status=Status.APPROVED)
 
     def for_public_display(self):
         """Approved pledges with their public fields only: nothing private is even loaded."""
         return self.public().only(*PUBLIC_FIELDS)
 
     def active(self):
-        return self.filter(status__in=Pledge.ACTIVE)
+        return self.filter(status__in=ACTIVE)
+
+    def manageable(self):
+        return self.filter(status__in=MANAGEABLE)
 
     def same_organisation(self, *, name, companies_house_number=""):
         """Active pledges that the one-per-organisation rule counts as this organisation.
@@ -179,14 +222,21 @@ class PledgeQuerySet(models.QuerySet):
         return self.active().alias(lower_name=Lower("name")).filter(same)
 
     def matching(self, **organisation):
-        """The pledge that stops this organisation signing again, if any."""
+        """The pledges that stop this organisation signing again."""
         return self.same_organisation(**organisation).exclude(pk__in=self.expired().values("pk"))
 
     def expired(self):
         """Unverified pledges whose link has run out: purged daily, and never in the way."""
         return self.filter(
-            status=Pledge.Status.UNVERIFIED, submitted_at__lt=timezone.now() - UNVERIFIED_FOR
+            status=Status.UNVERIFIED, submitted_at__lt=timezone.now() - UNVERIFIED_FOR
         )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Many at once (seed_signatories) send no signals: say so once for all of them.
+        created = super().bulk_create(objs, *args, **kwargs)
+        if any(pledge.is_public() for pledge in created):
+            freshness.changed()
+        return created
 
 
 def logo_path(pledge, filename):
@@ -195,18 +245,16 @@ def logo_path(pledge, filename):
 
 
 class Pledge(models.Model):
-    class Status(models.TextChoices):
-        UNVERIFIED = "unverified", "Unverified"
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    # A pledge in these states holds its organisation's one place.
-    ACTIVE = [Status.UNVERIFIED, Status.PENDING, Status.APPROVED]
+    Status = Status
+    ACTIVE = ACTIVE
+    MANAGEABLE = MANAGEABLE
 
     # Public once approved.
-    name = models.CharField("organisation name", max_length=200)
+    name = models.CharField(
+        "organisation name",
+        max_length=200,
+        validators=[validators.has_words, validators.no_control_characters],
+    )
     slug = models.SlugField(max_length=220, unique=True, editable=False)
     organisation_type = models.CharField(
         "type of organisation", max_length=32, choices=OrganisationType.choices
@@ -214,26 +262,45 @@ class Pledge(models.Model):
     sector = models.CharField(max_length=32, choices=Sector.choices)
     size = models.CharField("number of employees", max_length=16, choices=Size.choices)
     district = models.CharField(max_length=32, choices=District.choices)
-    website = models.URLField(max_length=300, blank=True)
+    website = models.URLField(max_length=300, blank=True, validators=[validators.website])
     logo = models.ImageField(upload_to=logo_path, blank=True)
     statement = models.TextField(
-        "why your organisation is backing Lancashire", max_length=500, blank=True
+        "why your organisation is backing Lancashire",
+        max_length=500,
+        blank=True,
+        # A TextField's max_length is not checked by itself.
+        validators=[MaxLengthValidator(500), validators.no_control_characters],
     )
-    commits_local_spend = models.BooleanField("spending locally", default=False)
-    commits_living_wage = models.BooleanField("paying the real Living Wage", default=False)
-    commits_jobs = models.BooleanField("creating jobs and apprenticeships", default=False)
-    commits_volunteering = models.BooleanField("creating volunteering", default=False)
-    commits_environment = models.BooleanField("protecting the environment", default=False)
+    commits_local_spend = models.BooleanField(THEME["local-spend"].verbose_name, default=False)
+    commits_living_wage = models.BooleanField(THEME["living-wage"].verbose_name, default=False)
+    commits_jobs = models.BooleanField(THEME["jobs"].verbose_name, default=False)
+    commits_volunteering = models.BooleanField(THEME["volunteering"].verbose_name, default=False)
+    commits_environment = models.BooleanField(THEME["environment"].verbose_name, default=False)
 
     # Private: staff only, never in a public page, feed, export or log line.
     # Blank only once erased: the sign-up form requires them.
-    contact_name = models.CharField(max_length=100, blank=True)
-    contact_role = models.CharField("job title", max_length=100, blank=True)
+    contact_name = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validators.has_words, validators.no_control_characters],
+    )
+    contact_role = models.CharField(
+        "job title",
+        max_length=100,
+        blank=True,
+        validators=[validators.has_words, validators.no_control_characters],
+    )
     email = models.EmailField("email address", max_length=254, blank=True)
-    phone = PhoneNumberField("phone number", blank=True, region="GB")
-    postcode = models.CharField(max_length=8, blank=True)
-    companies_house_number = models.CharField(max_length=8, blank=True)
-    charity_number = models.CharField(max_length=12, blank=True)
+    phone = PhoneNumberField(
+        "phone number", blank=True, region="GB", validators=[validators.uk_phone]
+    )
+    postcode = models.CharField(max_length=8, blank=True, validators=[validators.postcode])
+    companies_house_number = models.CharField(
+        max_length=8, blank=True, validators=[validators.companies_house_number]
+    )
+    charity_number = models.CharField(
+        max_length=12, blank=True, validators=[validators.charity_number]
+    )
     authorised = models.BooleanField("authorised to sign", default=False)
     agreed_to_listing = models.BooleanField("agreed to public listing", default=False)
     privacy_notice_version = models.CharField(max_length=20)
@@ -263,13 +330,12 @@ class Pledge(models.Model):
             # two simultaneous submissions cannot both succeed.
             models.UniqueConstraint(
                 Lower("name"),
-                condition=Q(status__in=["unverified", "pending", "approved"]),
+                condition=Q(status__in=ACTIVE),
                 name="one_active_pledge_per_name",
             ),
             models.UniqueConstraint(
                 "companies_house_number",
-                condition=Q(status__in=["unverified", "pending", "approved"])
-                & ~Q(companies_house_number=""),
+                condition=Q(status__in=ACTIVE) & ~Q(companies_house_number=""),
                 name="one_active_pledge_per_company",
             ),
         ]
@@ -281,20 +347,70 @@ class Pledge(models.Model):
         return reverse("pledges:detail", args=[self.slug])
 
     def is_public(self):
-        return self.status == self.Status.APPROVED
+        return self.status == Status.APPROVED
 
     @property
     def wording(self):
-        return PLEDGE_WORDING.format(organisation=self.name)
+        return pledge_text(self.name)
 
     @property
-    def commitments(self):
-        """What the organisation commits to, as (theme slug, wording) pairs."""
-        return [(slug, text) for field, slug, text in COMMITMENTS if getattr(self, field)]
+    def themes(self):
+        """The themes the organisation commits to."""
+        return [theme for theme in THEMES if getattr(self, theme.field)]
 
     @property
-    def commitment_badges(self):
-        return [(slug, SHORT_LABELS[slug]) for slug, _ in self.commitments]
+    def rejection_note(self):
+        """What the moderator wrote to the organisation beside the reason, if anything."""
+        note = self.events.filter(action=PledgeEvent.Action.REJECTED).values_list("note", flat=True)
+        reason = self.get_rejection_reason_display() + "."
+        return (note.last() or "").removeprefix(reason).strip()
+
+    # Rules ------------------------------------------------------------------
+
+    def clean_fields(self, exclude=None):
+        # Each answer in its one form first, so that the validators see what is stored.
+        for field, normalise in validators.NORMALISE.items():
+            value = getattr(self, field)
+            if value and isinstance(value, str) and field not in (exclude or ()):
+                setattr(self, field, normalise(value))
+        super().clean_fields(exclude)
+
+    def clean(self):
+        if not any(getattr(self, field) for field in COMMITMENT_FIELDS):
+            raise ValidationError(
+                {COMMITMENT_FIELDS[0]: "Tick at least one of the five commitments."},
+                code="no_commitment",
+            )
+
+    def validate_unique(self, exclude=None):
+        """Django's checks, and one active pledge per organisation.
+
+        That rule is the database's (the constraints below) and Pledge.submit answers
+        a refusal; checking here, through the same query, says so beside the field
+        before anything is saved, and lets a pledge whose link has expired go.
+        """
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "name" not in exclude and self.status in ACTIVE:
+            number = "" if "companies_house_number" in exclude else self.companies_house_number
+            existing = (
+                Pledge.objects.matching(name=self.name, companies_house_number=number)
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if existing:
+                errors = already_signed(self, existing).update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The one-active-pledge constraints are checked by validate_unique, with a
+        # message that says what to do next.
+        super().validate_constraints({*(exclude or ()), "name", "companies_house_number"})
 
     @property
     def monogram(self):
@@ -332,7 +448,7 @@ class Pledge(models.Model):
                     pledge.events.create(
                         action=PledgeEvent.Action.SUBMITTED, to_status=pledge.status
                     )
-                    emails.queue("verify", pledge)
+                    tasks.queue("verify", pledge)
                     return pledge
             except Exception as error:
                 # The logo was written before the save failed: leave nothing behind.
@@ -365,20 +481,18 @@ class Pledge(models.Model):
             if current.status not in allowed_from:
                 self.status = current.status
                 raise PledgeStateError(current, action.label.lower())
-            now = timezone.now()
             self.events.create(
                 action=action, from_status=current.status, to_status=to, actor=by, note=note
             )
-            self.status = to
             changes["status"] = to
             if stamp:
-                changes[stamp] = now
+                changes[stamp] = timezone.now()
             for field, value in changes.items():
+                setattr(current, field, value)
                 setattr(self, field, value)
-            Pledge.objects.filter(pk=self.pk).update(**changes)
+            current.save(update_fields=list(changes))
             if email:
-                emails.queue(email, self)
-            freshness.changed()
+                tasks.queue(email, self)
 
     def verify(self):
         self._move(
@@ -421,7 +535,7 @@ class Pledge(models.Model):
             self._move(
                 PledgeEvent.Action.WITHDRAWN,
                 self.Status.WITHDRAWN,
-                allowed_from=[self.Status.PENDING, self.Status.APPROVED],
+                allowed_from=MANAGEABLE,
                 by=by,
                 note=note,
                 stamp="withdrawn_at",
@@ -444,13 +558,13 @@ class Pledge(models.Model):
         try:
             with transaction.atomic():
                 row = Pledge.objects.select_for_update().get(pk=self.pk)
-                if row.status not in (self.Status.PENDING, self.Status.APPROVED):
+                if row.status not in MANAGEABLE:
                     raise PledgeStateError(row, "update")
-                old_status, old_logo = row.status, row.logo.name
+                old_status = row.status
                 for field, value in changed.items():
                     setattr(row, field, value)
-                if "name" in changed and old_status == self.Status.APPROVED:
-                    row.status = self.Status.PENDING
+                if "name" in changed and old_status == Status.APPROVED:
+                    row.status = Status.PENDING
                 row.save(update_fields=[*changed, "status"])
                 labels = [str(Pledge._meta.get_field(field).verbose_name) for field in changed]
                 self.events.create(
@@ -460,19 +574,19 @@ class Pledge(models.Model):
                     actor=by,
                     note="Changed: " + ", ".join(labels) + ".",
                 )
-                freshness.changed()
         except Exception:
+            # The new logo was written before the save failed: leave nothing behind.
             if row is not None and "logo" in changed and row.logo:
                 row.logo.storage.delete(row.logo.name)
             raise
-        if "logo" in changed and old_logo:
-            row.logo.storage.delete(old_logo)
         self.refresh_from_db()
         return list(changed)
 
     def erase_personal_data(self):
-        """Blank the contact's details, keeping what the audit trail needs."""
-        logo = self.logo.name
+        """Blank the contact's details, keeping what the audit trail needs.
+
+        The logo goes too: no longer shown anywhere, so not kept either.
+        """
         with transaction.atomic():
             for field in PERSONAL:
                 setattr(self, field, "")
@@ -482,8 +596,33 @@ class Pledge(models.Model):
             self.events.create(
                 action=PledgeEvent.Action.ERASED, from_status=self.status, to_status=self.status
             )
-        if logo:  # no longer shown anywhere, so not kept either
-            self.logo.storage.delete(logo)
+
+    def record_email_failure(self, note):
+        """Shown to moderators in the pledge's history, so that they can make contact."""
+        self.events.create(
+            action=PledgeEvent.Action.EMAIL_FAILED,
+            from_status=self.status,
+            to_status=self.status,
+            note=note,
+        )
+
+    # What was stored, so that a save can tell what it changed -----------------------
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        pledge = super().from_db(db, field_names, values)
+        pledge._stored = pledge._public_state()
+        return pledge
+
+    def _public_state(self):
+        """The status and the public fields as they stand (those loaded, for a partial load)."""
+        loaded = self.__dict__
+        state = {
+            field: getattr(self, field) for field in ["status", *PUBLIC_FIELDS] if field in loaded
+        }
+        if "logo" in state:
+            state["logo"] = state["logo"].name or ""
+        return state
 
 
 class PledgeEvent(models.Model):
@@ -519,3 +658,32 @@ class PledgeEvent(models.Model):
     @property
     def actor_label(self):
         return str(self.actor) if self.actor else "the organisation"
+
+
+@receiver(post_save, sender=Pledge)
+def saved(sender, instance, **kwargs):
+    """Every save, whoever makes it (a transition, the admin, a command), keeps two rules:
+    public pages renew when what they show changed, and a replaced logo's file goes."""
+    before, after = getattr(instance, "_stored", {}), instance._public_state()
+    instance._stored = after
+    if Status.APPROVED in (before.get("status"), after.get("status")) and before != after:
+        freshness.changed()
+    if before.get("logo") and before["logo"] != after.get("logo", before["logo"]):
+        delete_logo(before["logo"])
+
+
+@receiver(post_delete, sender=Pledge)
+def deleted(sender, instance, **kwargs):
+    if instance.is_public():
+        freshness.changed()
+    if instance.logo:
+        delete_logo(instance.logo.name)
+
+
+def delete_logo(name):
+    """Delete a logo's file once the change that let it go is committed.
+
+    Until then the row still names it; if the change is rolled back, it still does.
+    """
+    storage = Pledge._meta.get_field("logo").storage
+    transaction.on_commit(lambda: storage.delete(name))

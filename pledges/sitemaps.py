@@ -1,20 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.urls import reverse
 
 from pledges.models import Pledge
-
-
-class PagesSitemap(Sitemap):
-    def items(self):
-        return [
-            "campaign:home", "campaign:about", "campaign:social_value", "campaign:spend",
-            "campaign:get_involved", "pledges:wall", "pledges:sign", "campaign:privacy",
-            "campaign:accessibility",
-        ]  # fmt: skip
-
-    def location(self, name):
-        return reverse(name)
 
 
 class SignatoriesSitemap(Sitemap):
@@ -29,6 +16,3 @@ class SignatoriesSitemap(Sitemap):
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; ask the database instead.
         return self.items().aggregate(latest=Max("approved_at"))["latest"]
-
-
-SITEMAPS = {"pages": PagesSitemap, "signatories": SignatoriesSitemap}

@@ -1,15 +1,16 @@
 """What the public sees in aggregate, cached until a pledge changes.
 
-The cache key carries the public version (pledges.freshness), so any change is
-seen at once. A short lifetime is a safety net for several app servers without
+The cache key carries the public version (backing_lancashire.freshness), so any
+change is seen at once. A short lifetime is a safety net for several app servers without
 a shared cache (use Redis there).
 """
 
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from pledges.freshness import version
-from pledges.models import COMMITMENTS, District, OrganisationType, Pledge, Size
+from backing_lancashire.freshness import version
+from pledges.models import District, OrganisationType, Pledge, Size
+from pledges.themes import THEMES
 
 LIFETIME = 300
 
@@ -31,7 +32,7 @@ def _count():
     public = Pledge.objects.public()
     totals = public.aggregate(
         total=Count("pk"),
-        **{slug: Count("pk", filter=Q(**{field: True})) for field, slug, _ in COMMITMENTS},
+        **{theme.slug: Count("pk", filter=Q(**{theme.field: True})) for theme in THEMES},
     )
     rows = public.values_list("district", "size", "organisation_type").annotate(n=Count("pk"))
     by = {"district": {}, "size": {}, "organisation_type": {}}
@@ -42,7 +43,8 @@ def _count():
     return {
         "total": totals["total"],
         "commitments": [
-            {"slug": slug, "text": text, "count": totals[slug]} for _, slug, text in COMMITMENTS
+            {"slug": theme.slug, "text": theme.commitment, "count": totals[theme.slug]}
+            for theme in THEMES
         ],
         "districts": {value: by["district"].get(value, 0) for value in District.values},
         "elsewhere": [

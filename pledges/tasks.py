@@ -1,13 +1,22 @@
-"""Work done away from the request: sending the emails, by `manage.py db_worker`."""
+"""Work done away from the request: the email queue, sent by `manage.py db_worker`.
+
+A model queues an email inside the transaction that makes the change (`queue`), so the
+two are saved together or not at all. The queue holds the pledge's id and the kind of
+email only; the worker loads the pledge, checks the email still fits where the pledge
+stands, and has pledges.emails build and send it.
+"""
 
 import logging
 from datetime import timedelta
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django_tasks import task
 
 from pledges import emails
-from pledges.models import Pledge, PledgeEvent
+from pledges.status import MANAGEABLE, Status
 
 log = logging.getLogger(__name__)
 
@@ -20,14 +29,56 @@ class EmailNotSent(Exception):
     words may quote the address, and addresses stay out of logs."""
 
 
+def moderator_addresses():
+    staff = get_user_model().objects.with_perm(
+        "pledges.change_pledge",
+        include_superusers=True,
+        is_active=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    addresses = {user.email.lower() for user in staff if user.email}
+    addresses.update(address.lower() for address in settings.MODERATOR_EMAILS)
+    return sorted(addresses)
+
+
+def tell_moderators(pledge):
+    # One message per moderator, each queued on its own, so that no moderator sees
+    # another's address and a failure for one is retried without repeating the rest.
+    for address in moderator_addresses():
+        queue("moderator", pledge, to=address)
+    return True
+
+
+# Each kind of email: what the pledge's history calls it, the statuses in which it is
+# still worth sending (a link to confirm a confirmed pledge would only confuse), and
+# how it is sent.
+KINDS = {
+    "verify": ("confirmation", [Status.UNVERIFIED], emails.verification),
+    "moderators": ("moderators' notice", [Status.PENDING], tell_moderators),
+    "moderator": ("moderator's notice", [Status.PENDING], emails.moderator),
+    "approved": ("approval", [Status.APPROVED], emails.approval),
+    "rejected": ("rejection", [Status.REJECTED], emails.rejection),
+    "manage": ("manage link", MANAGEABLE, emails.manage_link),
+}
+
+
+def queue(kind, pledge, **extra):
+    """Queue an email of `kind` (a key of KINDS) about `pledge`."""
+    deliver.enqueue(kind, pledge.pk, **extra)
+
+
 @task()
 def deliver(kind, pledge_id, attempt=1, **extra):
-    name, send = emails.KINDS[kind]
-    pledge = Pledge.objects.filter(pk=pledge_id).first()
+    name, statuses, send = KINDS[kind]
+    # Through the app registry: the models queue these tasks, so this module never
+    # imports them.
+    pledge = apps.get_model("pledges", "Pledge").objects.filter(pk=pledge_id).first()
     if pledge is None or not pledge.email:
         return "not sent: the pledge or its contact details have gone since"
+    if pledge.status not in statuses:
+        return "not sent: the pledge has moved on since"
     try:
-        sent = send(pledge, **extra)
+        send(pledge, **extra)
     except Exception as error:
         failure = type(error).__name__
         if attempt <= len(RETRY_AFTER):
@@ -39,13 +90,8 @@ def deliver(kind, pledge_id, attempt=1, **extra):
             later = deliver.using(run_after=timezone.now() + wait)
             later.enqueue(kind, pledge_id, attempt + 1, **extra)
             return f"attempt {attempt} failed ({failure}); queued again"
-        # Shown to moderators in the pledge's history, so that they can make contact
-        # another way.
-        pledge.events.create(
-            action=PledgeEvent.Action.EMAIL_FAILED,
-            from_status=pledge.status,
-            to_status=pledge.status,
-            note=f"The {name} email could not be sent after {attempt} attempts ({failure}).",
+        pledge.record_email_failure(
+            f"The {name} email could not be sent after {attempt} attempts ({failure})."
         )
         raise EmailNotSent(f"the {name} email for pledge {pledge_id}: {failure}") from None
-    return "sent" if sent else "not sent: the pledge has moved on since"
+    return "sent"

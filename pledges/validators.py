@@ -1,12 +1,30 @@
-"""Rules for what organisations type, each with one plain sentence saying what to fix."""
+"""What each pledge field may hold, and the one form it is stored in.
+
+The model's fields carry the validators, and `Pledge.clean_fields` puts each answer in
+its one form (`NORMALISE`) before they run, so the sign-up form, the manage form, the
+admin and every command keep the same rules. Each message is one plain sentence saying
+what to fix.
+"""
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from localflavor.gb.forms import GBPostcodeField
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 CHARITY_NUMBER = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC0\d{5}|NIC1\d{5})$")
+# White space a person may type inside a name; other control characters are refused.
+SPACES = re.compile(r"[ \t\n\r\u1680\u2028\u2029]+")
+# Characters that reorder the text around them, which can make a name display as another.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+WEBSITE_MESSAGE = "Enter the website address, like https://www.example.org.uk"
+PHONE_MESSAGE = "Enter a UK phone number, like 01772 123456 or 07911 123456."
+
+
+# Normalisers: never refuse, only tidy. ------------------------------------------------
 
 
 def tidy(value):
@@ -14,7 +32,55 @@ def tidy(value):
 
     So 'Acme  Ltd ' and 'Acme Ltd', or a Kelvin sign and a K, are the same name.
     """
-    return " ".join(unicodedata.normalize("NFKC", value).split())
+    return SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip(" ")
+
+
+def line_endings(value):
+    """Windows line endings as one character, as browsers count them against a maximum."""
+    return value.replace("\r\n", "\n")
+
+
+def lower_domain(address):
+    local, _, domain = address.strip().rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def lower_host(url):
+    # Host names are case-insensitive; keep them in one form.
+    scheme, _, rest = url.strip().partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+
+
+def postcode_form(value):
+    """Upper case, one space before the last three characters: pr12ab → PR1 2AB."""
+    return GBPostcodeField.space_regex.sub(r" \1", value.strip().upper())
+
+
+def company_number_form(value):
+    """No spaces, upper case, short numbers zero-padded to 8 digits."""
+    number = value.replace(" ", "").upper()
+    return number.zfill(8) if number.isdigit() and 5 <= len(number) < 8 else number
+
+
+def charity_number_form(value):
+    return value.replace(" ", "").upper()
+
+
+NORMALISE = {
+    "name": tidy,
+    "statement": line_endings,
+    "contact_name": tidy,
+    "contact_role": tidy,
+    "email": lower_domain,
+    "website": lower_host,
+    "postcode": postcode_form,
+    "companies_house_number": company_number_form,
+    "charity_number": charity_number_form,
+}
+
+
+# Validators ---------------------------------------------------------------------------
 
 
 def has_words(value):
@@ -23,38 +89,51 @@ def has_words(value):
         raise ValidationError("Enter a name with at least one letter or number.", code="no_words")
 
 
-# Characters that reorder the text around them, which can make a name display as another.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def no_control_characters(value):
     # Line breaks and tabs are allowed in long text; other control characters never.
     for char in value:
         if char in BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\r\t"):
-            raise ValidationError("Remove the hidden control characters from this answer.")
+            raise ValidationError(
+                "Remove the hidden control characters from this answer.", code="control"
+            )
+
+
+def website(value):
+    """A web address of our own kind: http or https, and no user name before the host."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # an unbalanced [ or ], which only an IPv6 address may use
+        raise ValidationError(WEBSITE_MESSAGE, code="invalid") from None
+    # https://www.lancashire.police.uk@evil.example goes to evil.example.
+    if parts.scheme not in ("http", "https") or "@" in parts.netloc:
+        raise ValidationError(WEBSITE_MESSAGE, code="invalid")
+
+
+def uk_phone(value):
+    if value and getattr(value, "country_code", 44) != 44:
+        raise ValidationError(PHONE_MESSAGE, code="invalid")
+
+
+def postcode(value):
+    if not GBPostcodeField.postcode_regex.search(value):
+        raise ValidationError("Enter a real UK postcode, like PR1 2AB.", code="invalid")
 
 
 def companies_house_number(value):
-    """8 digits (zero-padded), or 2 letters and 6 digits such as SC123456."""
-    number = value.replace(" ", "").upper()
-    if number.isdigit() and 5 <= len(number) < 8:
-        number = number.zfill(8)
-    if not COMPANY_NUMBER.match(number):
+    """8 digits, or 2 letters and 6 digits such as SC123456."""
+    if not COMPANY_NUMBER.match(value):
         raise ValidationError(
             "Enter a Companies House number of 8 digits, or 2 letters and 6 digits, "
             "like 01234567 or SC123456.",
             code="invalid",
         )
-    return number
 
 
 def charity_number(value):
     """England and Wales (6 or 7 digits, maybe -1), Scotland (SC0…) or Northern Ireland (NIC1…)."""
-    number = value.replace(" ", "").upper()
-    if not CHARITY_NUMBER.match(number):
+    if not CHARITY_NUMBER.match(value):
         raise ValidationError(
             "Enter a registered charity number, like 1234567, 1234567-1 for England "
             "and Wales, or SC012345 for Scotland.",
             code="invalid",
         )
-    return number

@@ -7,25 +7,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models.functions import TruncDate
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
+from backing_lancashire import freshness
+from backing_lancashire.decorators import cached_page, limit_body
 from backing_lancashire.spreadsheet import batched, csv_response
-from campaign.content import pledge_text
-from pledges import emails, freshness, stats, tilemap
-from pledges.abuse import limit_body, over_limit
+from pledges import open_data, stats, tasks, tilemap
+from pledges.abuse import over_limit
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
-from pledges.models import COMMITMENTS, DuplicatePledge, Pledge, PledgeStateError
+from pledges.models import DuplicatePledge, Pledge, PledgeStateError, already_signed
+from pledges.status import MANAGEABLE
 from pledges.tokens import BadLink, read_manage_token, read_token
+from pledges.wording import pledge_text
 
 log = logging.getLogger(__name__)
-
-# Pledges an organisation can still change or withdraw.
-MANAGEABLE = [Pledge.Status.PENDING, Pledge.Status.APPROVED]
 
 
 def too_many(request):
@@ -48,7 +46,7 @@ def sign(request):
         if over_limit(request, "sign"):
             return too_many(request)
         try:
-            Pledge.submit(**form.pledge_fields())
+            form.save()
         except DuplicatePledge as duplicate:
             form.add_duplicate_error(duplicate.existing)
         else:
@@ -111,7 +109,7 @@ def send_links(request, *, statuses, email, done, template, title):
             return too_many(request)
         address = form.cleaned_data["email"]
         for pledge in Pledge.objects.filter(status__in=statuses, email__iexact=address):
-            emails.queue(email, pledge)
+            tasks.queue(email, pledge)
         return redirect(done)
     return render(request, template, {"form": form, "title": title})
 
@@ -134,7 +132,7 @@ def resent(request):
 
 
 @require_safe
-@freshness.cached_page
+@cached_page
 def detail(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     return render(
@@ -162,7 +160,7 @@ def link_problem(request, bad, resend_url="pledges:resend"):
 
 
 def managed_pledge(token):
-    return read_manage_token(token, Pledge.objects.filter(status__in=MANAGEABLE))
+    return read_manage_token(token, Pledge.objects.manageable())
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,9 +176,7 @@ def manage(request, token):
             try:
                 changed = pledge.update_details(form.changes())
             except IntegrityError:  # another organisation took the name a moment ago
-                form.add_error(
-                    "name", f"{form.cleaned_data['name']} has already signed the pledge."
-                )
+                form.add_error(None, already_signed(form.instance, None))
             except PledgeStateError:  # staff closed the pledge since the page was opened
                 return link_problem(request, BadLink(), "pledges:manage_request")
             else:
@@ -279,7 +275,7 @@ def page_number(value):
 
 
 @require_safe
-@freshness.cached_page
+@cached_page
 def wall(request):
     filters = WallFilter(request.GET)
     paginator = Paginator(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
@@ -304,7 +300,7 @@ def wall(request):
 
 
 @require_safe
-@freshness.cached_page
+@cached_page
 def certificate(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     return render(
@@ -318,58 +314,16 @@ def public_etag(request, *args, **kwargs):
     return freshness.version()
 
 
-OPEN_DATA_FIELDS = ["name", "url", "organisation_type", "sector", "size", "district",
-                    "website", "logo", "statement", "commitments", "signed", "listed"]  # fmt: skip
-# The JSON also gives each signatory's slug, the key of its page.
-RECORD_FIELDS = [OPEN_DATA_FIELDS[0], "slug", *OPEN_DATA_FIELDS[1:]]
-
-
-def open_data_rows():
-    """Every approved signatory as a row of RECORD_FIELDS, read as plain values in chunks.
-
-    Model instances would cost more than the rest of an export put together.
-    Commitments are a list of theme slugs.
-    """
-    site = settings.SITE_URL
-    page = site + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
-    logo_url = Pledge._meta.get_field("logo").storage.url
-    columns = ["name", "slug", "organisation_type", "sector", "size", "district", "website",
-               "logo", "statement", "signed", "listed",
-               *[field for field, _, _ in COMMITMENTS]]  # fmt: skip
-    themes = [theme for _, theme, _ in COMMITMENTS]
-    rows = (
-        Pledge.objects.public()
-        .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
-        .order_by("name", "pk")
-        .values_list(*columns)
-    )
-    for row in rows.iterator(chunk_size=2000):
-        name, slug, kind, sector, size, district, website, logo, statement, signed, listed = row[
-            :11
-        ]
-        yield (
-            name,
-            slug,
-            f"{page}{slug}/",
-            kind,
-            sector,
-            size,
-            district,
-            website,
-            site + logo_url(logo) if logo else "",
-            statement,
-            [theme for theme, on in zip(themes, row[11:], strict=True) if on],
-            signed.isoformat(),
-            listed.isoformat() if listed else "",
-        )
-
-
 @require_safe
 @condition(etag_func=public_etag)
 def open_csv(request):
     # No slug (the URL has it), and the commitments in one cell, separated by spaces.
-    rows = ((row[0], *row[2:10], " ".join(row[10]), *row[11:]) for row in open_data_rows())
-    return csv_response("backing-lancashire-signatories.csv", OPEN_DATA_FIELDS, rows)
+    columns = [column for column in open_data.columns() if column.in_csv]
+    rows = (
+        [" ".join(cell) if isinstance(cell, list) else cell for cell in row]
+        for row in open_data.rows(columns)
+    )
+    return csv_response("backing-lancashire-signatories.csv", [c.name for c in columns], rows)
 
 
 @require_safe
@@ -381,11 +335,14 @@ def open_json(request):
         "generated": timezone.now().isoformat(timespec="seconds"),
     }
 
+    columns = open_data.columns()
+    names = [column.name for column in columns]
+
     def chunks():
         yield json.dumps(head)[:-1] + ', "signatories": ['
         count = 0
-        for rows in batched(open_data_rows(), size=1000):
-            records = (dict(zip(RECORD_FIELDS, row, strict=True)) for row in rows)
+        for rows in batched(open_data.rows(columns), size=1000):
+            records = (dict(zip(names, row, strict=True)) for row in rows)
             yield ("," if count else "") + ",".join(map(json.dumps, records))
             count += len(rows)
         # Counted as written, so it always matches the list, even mid-approval.
@@ -417,14 +374,3 @@ def logo(request, name):
     response = FileResponse(handle, content_type=LOGO_TYPES[name.rsplit(".", 1)[1]])
     response["Cache-Control"] = "public, max-age=86400"
     return response
-
-
-@require_safe
-def robots(request):
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /pledge/",
-        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

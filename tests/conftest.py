@@ -8,7 +8,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django_tasks_db.management.commands import db_worker
 
-from pledges import freshness
+from backing_lancashire import freshness
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,13 @@ def _collected_static():
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     # Rate-limit counters live in the cache, and logos in MEDIA_ROOT: neither may
-    # leak from one test into the next.
+    # leak from one test into the next. The shared cache is this process's memory:
+    # the database's would count in every query count, and tests that need no
+    # database would need one. Servers the tests start use the real settings.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     for alias in ("default", "pages"):
         caches[alias].clear()
     freshness.forget()

@@ -6,7 +6,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django_tasks_db.models import DBTaskResult
 
-from pledges.abuse import client_ip, over_limit
+from backing_lancashire.client import client_ip
+from pledges.abuse import over_limit
 from pledges.models import Pledge
 from tests.factories import sign_up_answers, started
 

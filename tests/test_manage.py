@@ -84,7 +84,8 @@ def test_a_new_name_goes_back_for_review_and_leaves_the_wall(client, approved):
 def test_a_new_name_must_not_belong_to_another_signatory(client, approved):
     other = make_pledge(status=S.APPROVED, name="Taken Ltd")
     response = client.post(manage_url(approved), answers(approved, name="taken ltd"))
-    assert "taken ltd has already signed the pledge." in response.content.decode()
+    # The one answer every form gives: the organisation that signed, and where to see it.
+    assert "Taken Ltd has already signed the pledge: <a href" in response.content.decode()
     approved.refresh_from_db()
     assert approved.name != other.name and approved.status == S.APPROVED
 
@@ -225,13 +226,14 @@ def test_the_manage_page_shows_no_private_detail(client):
         assert value not in html
 
 
-def test_withdrawing_deletes_the_logo(client, settings):
+def test_withdrawing_deletes_the_logo(client, settings, django_capture_on_commit_callbacks):
     from django.core.files.base import ContentFile
 
     pledge = make_pledge(status=S.APPROVED)
     pledge.logo.save("l.png", ContentFile(image_bytes()))
     path = settings.MEDIA_ROOT / pledge.logo.name
     assert path.exists()
-    client.post(manage_url(pledge) + "withdraw/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage_url(pledge) + "withdraw/")
     assert not path.exists()
     assert not Pledge.objects.get().logo

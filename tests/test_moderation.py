@@ -285,6 +285,6 @@ def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client)
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
     response = mod_client.post(f"{CHANGELIST}{pledge.pk}/change/", data)
     assert response.status_code == 200
-    assert "Another active pledge has this name" in response.content.decode()
+    assert "Taken Ltd has already signed the pledge: <a href" in response.content.decode()
     pledge.refresh_from_db()
     assert pledge.name != "TAKEN LTD"

@@ -3,9 +3,9 @@ import re
 import pytest
 from django.views.defaults import server_error
 
-from campaign.content import pledge_text
+from backing_lancashire import freshness
 from campaign.models import SpendFigure, Testimonial
-from pledges import freshness
+from pledges.wording import pledge_text
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +120,9 @@ def test_unpublished_content_is_hidden(client):
 
 def test_quotes_show_an_attribution_only_when_staff_add_one(client):
     assert "<figcaption>" not in client.get("/").content.decode()
-    Testimonial.objects.filter(order=1).update(attribution="A Preston supplier")
-    freshness.changed()  # as the admin does after an edit
+    quote = Testimonial.objects.get(order=1)
+    quote.attribution = "A Preston supplier"
+    quote.save()  # as the admin does: the page renews at once
     assert "<figcaption>A Preston supplier</figcaption>" in client.get("/").content.decode()
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pledges import freshness
+from backing_lancashire import freshness
 from pledges.models import Pledge
 
 pytestmark = pytest.mark.django_db

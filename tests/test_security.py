@@ -176,8 +176,9 @@ def test_redis_url_switches_the_cache_to_redis(run_django):
     backend = "settings.CACHES['default']['BACKEND']"
     env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}
     assert setting(run_django, backend, env) == "django_redis.cache.RedisCache"
-    local = "django.core.cache.backends.locmem.LocMemCache"
-    assert setting(run_django, backend, PRODUCTION_ENV) == local
+    # Without Redis, the database: shared by every process, as the public version must be.
+    shared = "django.core.cache.backends.db.DatabaseCache"
+    assert setting(run_django, backend, PRODUCTION_ENV) == shared
 
 
 def test_emailed_tokens_never_reach_the_log(client, caplog):

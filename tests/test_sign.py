@@ -67,10 +67,7 @@ def test_a_valid_pledge_is_saved_unverified_and_emailed(client, send_queued):
     assert pledge.status == Pledge.Status.UNVERIFIED
     assert pledge.name == "Ribble Valley Bakery"
     assert pledge.slug == "ribble-valley-bakery"
-    assert pledge.commitments == [
-        ("local-spend", "spend through local and regional firms"),
-        ("living-wage", "pay the real Living Wage"),
-    ]
+    assert [theme.slug for theme in pledge.themes] == ["local-spend", "living-wage"]
     assert pledge.privacy_notice_version == "1.0" and pledge.consented_at
     assert list(pledge.events.values_list("action", "to_status")) == [("submitted", "unverified")]
     assert mail.outbox == []  # queued, not sent during the request

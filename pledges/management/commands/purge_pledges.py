@@ -6,7 +6,6 @@ Run daily, from cron or a scheduler:  python manage.py purge_pledges
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,13 +40,8 @@ class Command(BaseCommand):
         would = "Would " if dry_run else ""
         deleted, erased = stale.count(), closed.count()
         if not dry_run:
-            storage = Pledge._meta.get_field("logo").storage
             for pledge in stale.iterator():
-                with transaction.atomic():
-                    logo = pledge.logo.name
-                    pledge.delete()
-                    if logo:
-                        transaction.on_commit(lambda name=logo: storage.delete(name))
+                pledge.delete()  # its logo's file goes too, once deleted (pledges.models)
             for pledge in closed.iterator():
                 pledge.erase_personal_data()
         self.stdout.write(

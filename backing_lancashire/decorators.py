@@ -1,0 +1,61 @@
+"""Decorators for views: the page cache, and a friendly refusal of oversized requests."""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.shortcuts import render
+
+from backing_lancashire import freshness
+
+PAGE_LIFETIME = 300  # a safety net for several servers without a shared cache
+
+
+def cached_page(view):
+    """Serve an anonymous visitor's GET from the cache, renewed whenever the public version moves.
+
+    Only plain pages are kept: a response that sets a cookie (a CSRF token, a message)
+    or streams is always made afresh, and a visitor with a session always gets their own.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        current = freshness.version()
+        if current is None:
+            return view(request, *args, **kwargs)
+        path = request.get_full_path()
+        key = "page:" + hashlib.sha256(f"{current}:{path}".encode()).hexdigest()
+        # Pages are kept in this process's memory: the shared version says when to renew.
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                pages.set(key, response, PAGE_LIFETIME)
+        return response
+
+    return wrapped
+
+
+# A 2 MB logo and the rest of the form, with room to spare; anything larger is refused
+# before it is read. The proxy in front should refuse it even sooner.
+MAX_BODY = 2_500_000
+
+
+def limit_body(view):
+    """Answer an oversized request with a friendly 413, without reading its body."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > MAX_BODY:
+            return render(request, "413.html", {"title": "That file is too large"}, status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,90 @@
+"""The open data: each column defined once, for the CSV, the JSON and the README's schema."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+
+from pledges.models import Pledge
+from pledges.themes import THEMES
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    meaning: str
+    fields: tuple  # what it is read from: model fields, or the dates annotated below
+    read: object = None  # how the cell is made from those values; None: the one value as is
+    in_csv: bool = True
+
+
+def _date(value):
+    return value.isoformat() if value else ""
+
+
+def columns():
+    """The columns, with what only a configured site knows (its address, the logo storage)."""
+    site = settings.SITE_URL
+    page = site + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
+    logo_url = Pledge._meta.get_field("logo").storage.url
+    return [
+        Column("name", "the organisation's name as it signed", ("name",)),
+        Column(
+            "slug",
+            "its stable identifier, as in its page's address (JSON only)",
+            ("slug",),
+            in_csv=False,
+        ),
+        Column("url", "its page on this site", ("slug",), lambda slug: f"{page}{slug}/"),
+        Column(
+            "organisation_type",
+            "the type of organisation, as the wall's `type` filter names it",
+            ("organisation_type",),
+        ),
+        Column("sector", "its UK SIC 2007 section, as the wall's `sector` filter", ("sector",)),
+        Column("size", "its number of employees, as the wall's `size` filter", ("size",)),
+        Column("district", "where it is based, as the wall's `district` filter", ("district",)),
+        Column("website", "its website, or empty", ("website",)),
+        Column(
+            "logo",
+            "the address of its logo, or empty",
+            ("logo",),
+            lambda logo: site + logo_url(logo) if logo else "",
+        ),
+        Column(
+            "statement",
+            "why it is backing Lancashire, up to 500 characters, or empty",
+            ("statement",),
+        ),
+        Column(
+            "commitments",
+            "the themes it commits to: a list in JSON, space-separated in CSV",
+            tuple(theme.field for theme in THEMES),
+            lambda *ticked: [theme.slug for theme, on in zip(THEMES, ticked, strict=True) if on],
+        ),
+        Column("signed", "the date it signed (YYYY-MM-DD)", ("signed",), _date),
+        Column("listed", "the date it was approved and listed (YYYY-MM-DD)", ("listed",), _date),
+    ]
+
+
+def rows(columns):
+    """Every approved signatory as a tuple of cells, one per column, sorted by name.
+
+    Read as plain values in chunks: model instances would cost more than the rest of
+    an export put together.
+    """
+    fields = list(dict.fromkeys(field for column in columns for field in column.fields))
+    at = {field: index for index, field in enumerate(fields)}
+    readers = [([at[field] for field in column.fields], column.read) for column in columns]
+    values = (
+        Pledge.objects.public()
+        .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
+        .order_by("name", "pk")
+        .values_list(*fields)
+    )
+    for row in values.iterator(chunk_size=2000):
+        yield tuple(
+            row[places[0]] if read is None else read(*[row[place] for place in places])
+            for places, read in readers
+        )
