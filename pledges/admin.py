@@ -19,6 +19,7 @@ from pledges.models import (
     RejectionReason,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEMES
+from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE
 
 
 class PledgeEventInline(admin.TabularInline):
@@ -98,9 +99,18 @@ class RejectForm(forms.Form):
 class PledgeAdminForm(forms.ModelForm):
     """Staff edits keep the model's rules, as every form does; a new logo is re-encoded."""
 
+    # Room for the spaces people type, as on the sign-up form: the model takes them out.
+    companies_house_number = forms.CharField(required=False, max_length=12)
+    charity_number = forms.CharField(required=False, max_length=14)
+
     class Meta:
         model = Pledge
         fields = ["logo"]  # the admin's fieldsets add the rest
+        # The sign-up form's words for an address or number it cannot read.
+        error_messages = {
+            "website": {"invalid": WEBSITE_MESSAGE},
+            "phone": {"invalid": PHONE_MESSAGE},
+        }
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -614,6 +614,13 @@ class Pledge(models.Model):
         pledge._stored = pledge._public_state()
         return pledge
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using, fields, from_queryset)
+        fresh = self._public_state()
+        if fields is not None:
+            fresh = {field: value for field, value in fresh.items() if field in fields}
+        self._stored = {**getattr(self, "_stored", {}), **fresh}
+
     def _public_state(self):
         """The status and the public fields as they stand (those loaded, for a partial load)."""
         loaded = self.__dict__

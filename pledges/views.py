@@ -253,7 +253,7 @@ def manage_sent(request):
 
 @require_safe
 def badge(request, slug):
-    pledge = get_object_or_404(Pledge.objects.public(), slug=slug)
+    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
     response = render(
         request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml"
     )

@@ -1,0 +1,158 @@
+"""Each pledge field's rule holds on every path: the sign-up form, the manage form, the
+admin and the commands all go through the model's own validation (pledges.validators)."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from pledges.forms import ManageForm, PledgeForm
+from pledges.management.commands import seed_signatories
+from pledges.models import Pledge
+from tests.factories import make_pledge, sign_up_answers
+
+pytestmark = pytest.mark.django_db
+
+S = Pledge.Status
+
+# What a person types, and what is stored.
+TIDIED = [
+    ("companies_house_number", "sc123456", "SC123456"),
+    ("companies_house_number", "1234567", "01234567"),
+    ("companies_house_number", "SC 12 34 56", "SC123456"),
+    ("charity_number", "sc 012345", "SC012345"),
+    ("name", "  Fylde\u00a0  Fabrics  Ltd ", "Fylde Fabrics Ltd"),
+    ("name", "\u212aendal Mint", "Kendal Mint"),  # a Kelvin sign folded to K
+    ("website", "HTTPS://Fylde-Fabrics.EXAMPLE/About", "https://fylde-fabrics.example/About"),
+    ("email", "Jo@Fylde-Fabrics.EXAMPLE", "Jo@fylde-fabrics.example"),
+    ("postcode", "fy84ab", "FY8 4AB"),
+]
+
+# What a person types, and the message beside the field.
+REFUSED = [
+    ("name", "Fylde\x07 Fabrics", "Remove the hidden control characters from this answer."),
+    ("name", "Fylde \u202eFabrics", "Remove the hidden control characters from this answer."),
+    ("name", "!!!", "Enter a name with at least one letter or number."),
+    ("companies_house_number", "ABC", "Enter a Companies House number of 8 digits"),
+    ("charity_number", "12", "Enter a registered charity number"),
+    ("website", "https://www.lancashire.police.uk@evil.example", "Enter the website address"),
+    ("postcode", "XX1 1XX1", "Enter a real UK postcode, like PR1 2AB."),
+    ("phone", "+33 6 12 34 56 78", "Enter a UK phone number"),
+    ("phone", "12345", "Enter a UK phone number"),
+]
+
+
+def messages(errors, field):
+    return " ".join(str(message) for message in errors.get(field, []))
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_user("mod", "mod@opcc.example", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def admin_edit(client, pledge, **changes):
+    """Send the admin's change form for a pledge, as a moderator would, with some changes."""
+    url = f"/admin/pledges/pledge/{pledge.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.pop("logo", None)
+    data = {name: ("on" if value is True else value) for name, value in data.items()}
+    data.update({"events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0, **changes})
+    response = client.post(url, data)
+    errors = response.context["adminform"].form.errors if response.status_code == 200 else {}
+    return response, errors
+
+
+@pytest.mark.parametrize("field, typed, stored", TIDIED)
+def test_the_admin_stores_each_answer_as_the_sign_up_form_does(
+    admin_client, send_queued, field, typed, stored
+):
+    form = PledgeForm(sign_up_answers(**{field: typed}))
+    assert form.is_valid(), form.errors
+    signed = form.save()
+    assert getattr(signed, field) == stored
+    signed.delete()  # so that it holds no place the next pledge wants
+
+    pledge = make_pledge(status=S.PENDING)
+    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    assert response.status_code == 302, errors
+    pledge.refresh_from_db()
+    assert getattr(pledge, field) == stored
+
+
+@pytest.mark.parametrize("field, typed, message", REFUSED)
+def test_the_admin_refuses_each_answer_the_sign_up_form_refuses(
+    admin_client, field, typed, message
+):
+    form = PledgeForm(sign_up_answers(**{field: typed}))
+    assert message in messages(form.errors, field)
+
+    pledge = make_pledge(status=S.PENDING)
+    before = {name: getattr(pledge, name) for name in ("name", field)}
+    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    assert response.status_code == 200
+    assert message in messages(errors, field)
+    pledge.refresh_from_db()
+    assert {name: getattr(pledge, name) for name in before} == before
+    assert not pledge.events.filter(action="updated").exists()
+
+
+@pytest.mark.parametrize(
+    "field, typed, message",
+    [
+        ("name", "kendal mint co", "Kendal Mint Co has already signed the pledge: <a href"),
+        (
+            "companies_house_number",
+            "sc123456",
+            "An organisation with this Companies House number has already signed the pledge",
+        ),
+    ],
+)
+def test_a_duplicate_of_an_active_organisation_gets_one_answer_everywhere(
+    admin_client, field, typed, message
+):
+    make_pledge(status=S.APPROVED, name="Kendal Mint Co", companies_house_number="SC123456")
+
+    # Sign-up: the form has another mistake, so it checks before anything is saved.
+    form = PledgeForm(sign_up_answers(**{field: typed, "contact_role": ""}))
+    assert message in messages(form.errors, field)
+
+    pledge = make_pledge(status=S.PENDING)
+    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    assert message in messages(errors, field)
+    pledge.refresh_from_db()
+    assert getattr(pledge, field) != typed.upper()
+
+    if field == "name":  # the only one of the two an organisation may change itself
+        own = make_pledge(status=S.APPROVED)
+        answers = {"name": typed, "size": own.size, "commits_jobs": "on"}
+        form = ManageForm(answers, instance=own)
+        assert message in messages(form.errors, "name")
+
+
+def test_a_withdrawn_pledge_may_share_a_name_with_an_active_one(admin_client):
+    make_pledge(status=S.APPROVED, name="Kendal Mint Co")
+    withdrawn = make_pledge(status=S.WITHDRAWN)
+    response, errors = admin_edit(admin_client, withdrawn, name="Kendal Mint Co")
+    assert response.status_code == 302, errors
+
+
+def test_the_manage_form_leaves_the_pledge_as_stored_until_it_is_applied():
+    pledge = make_pledge(status=S.APPROVED, name="Kendal Mint Co")
+    form = ManageForm(
+        {"name": " kendal\u00a0mint co ", "size": "large", "commits_jobs": "on"}, instance=pledge
+    )
+    assert form.is_valid(), form.errors
+    assert form.changes()["name"] == "kendal mint co"
+    assert (pledge.name, pledge.size) == ("Kendal Mint Co", "micro")
+
+
+def test_seed_signatories_keeps_the_rules(monkeypatch):
+    monkeypatch.setattr(seed_signatories, "STATEMENTS", ["Hidden \x07 bell."])
+    with pytest.raises(ValidationError, match="hidden control characters"):
+        call_command("seed_signatories", 1, verbosity=0)
+    assert not Pledge.objects.exists()
