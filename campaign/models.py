@@ -11,7 +11,20 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class SpendFigure(models.Model):
+class PublicContent(models.Model):
+    """What staff keep current and choose to show, in the order they choose."""
+
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    is_published = models.BooleanField("published", default=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class SpendFigure(PublicContent):
     """A headline spend figure, shown on the home page and charted on /spend/."""
 
     headline = models.CharField(
@@ -30,19 +43,12 @@ class SpendFigure(models.Model):
         validators=[MinValueValidator(0)],
         help_text="In pounds, e.g. 36000000 for £36m. Drawn to scale on the chart.",
     )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
-    is_published = models.BooleanField("published", default=True)
-
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "pk"]
 
     def __str__(self):
         return self.label
 
 
-class Testimonial(models.Model):
+class Testimonial(PublicContent):
     """A supporter's quote, shown on the home page."""
 
     quote = models.TextField(max_length=1000, help_text="Shown in quotation marks.")
@@ -51,13 +57,8 @@ class Testimonial(models.Model):
         blank=True,
         help_text="Who said it, if they have agreed to be named. Leave blank to show none.",
     )
-    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
-    is_published = models.BooleanField("published", default=True)
 
-    objects = PublishedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "pk"]
+    class Meta(PublicContent.Meta):
         verbose_name = "supporter quote"
 
     def __str__(self):

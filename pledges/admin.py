@@ -12,6 +12,7 @@ from django.utils import timezone
 from backing_lancashire.spreadsheet import csv_response
 from pledges.logos import clean_logo
 from pledges.models import (
+    CONTACT_FIELDS,
     PUBLIC_FIELDS,
     Pledge,
     PledgeEvent,
@@ -166,20 +167,7 @@ class PledgeAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Status", {"fields": ["status", "rejection_reason", "moderator_note"]}),
         ("Public details", {"fields": PUBLIC_FIELDS}),
-        (
-            "Private contact details",
-            {
-                "fields": [
-                    "contact_name",
-                    "contact_role",
-                    "email",
-                    "phone",
-                    "postcode",
-                    "companies_house_number",
-                    "charity_number",
-                ]
-            },
-        ),
+        ("Private contact details", {"fields": CONTACT_FIELDS}),
         (
             "Consent and timeline",
             {
@@ -301,8 +289,7 @@ class PledgeAdmin(admin.ModelAdmin):
             return None
         columns = [
             "name", "status", "organisation_type", "sector", "size", "district", "website",
-            "contact_name", "contact_role", "email", "phone", "postcode",
-            "companies_house_number", "charity_number",
+            *CONTACT_FIELDS,
             *COMMITMENT_FIELDS,
             "submitted_at", "verified_at", "approved_at",
         ]  # fmt: skip

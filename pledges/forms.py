@@ -49,6 +49,22 @@ def statement_field():
 
 
 COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
+# The sign-up form's questions, in the order the page asks them.
+ABOUT = [
+    "name",
+    "organisation_type",
+    "sector",
+    "size",
+    "district",
+    "postcode",
+    "website",
+    "companies_house_number",
+    "charity_number",
+    "logo",
+    "statement",
+]
+WHO = ["contact_name", "contact_role", "email", "phone"]
+AGREEMENT = ["authorised", "agreed_to_listing"]
 
 
 class PledgeForm(forms.ModelForm):
@@ -134,26 +150,7 @@ class PledgeForm(forms.ModelForm):
 
     class Meta:
         model = Pledge
-        fields = [
-            "name",
-            "organisation_type",
-            "sector",
-            "size",
-            "district",
-            "postcode",
-            "website",
-            "companies_house_number",
-            "charity_number",
-            "logo",
-            "statement",
-            *COMMITMENT_FIELDS,
-            "contact_name",
-            "contact_role",
-            "email",
-            "phone",
-            "authorised",
-            "agreed_to_listing",
-        ]
+        fields = [*ABOUT, *COMMITMENT_FIELDS, *WHO, *AGREEMENT]
         labels = {
             "organisation_type": "Type of organisation",
             "sector": "Sector",
@@ -189,20 +186,7 @@ class PledgeForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset(
-                "About your organisation",
-                "name",
-                "organisation_type",
-                "sector",
-                "size",
-                "district",
-                "postcode",
-                "website",
-                "companies_house_number",
-                "charity_number",
-                "logo",
-                "statement",
-            ),
+            Fieldset("About your organisation", *ABOUT),
             Fieldset(
                 "What your organisation commits to",
                 HTML(
@@ -212,11 +196,10 @@ class PledgeForm(forms.ModelForm):
                 *COMMITMENT_FIELDS,
                 css_id="commitments",
             ),
-            Fieldset("Who is signing", "contact_name", "contact_role", "email", "phone"),
+            Fieldset("Who is signing", *WHO),
             Fieldset(
                 "Your agreement",
-                "authorised",
-                "agreed_to_listing",
+                *AGREEMENT,
                 HTML(
                     "<p>Read how we use this information in our "
                     '<a href="/privacy/">privacy notice</a>.</p>'

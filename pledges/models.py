@@ -100,8 +100,8 @@ PUBLIC_FIELDS = [
     "submitted_at",
     "approved_at",
 ]
-# What only staff may see: never in a public page, feed, export or log line.
-PRIVATE_FIELDS = [
+# Who signed and how to reach them: erased when an organisation withdraws.
+CONTACT_FIELDS = [
     "contact_name",
     "contact_role",
     "email",
@@ -109,6 +109,10 @@ PRIVATE_FIELDS = [
     "postcode",
     "companies_house_number",
     "charity_number",
+]
+# What only staff may see: never in a public page, feed, export or log line.
+PRIVATE_FIELDS = [
+    *CONTACT_FIELDS,
     "authorised",
     "agreed_to_listing",
     "privacy_notice_version",
@@ -132,16 +136,7 @@ UNVERIFIED_FOR = timedelta(days=7)
 # What an organisation may change about its own pledge through the manage link.
 EDITABLE = ["name", "website", "statement", "size", *COMMITMENT_FIELDS]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
-PERSONAL = [
-    "contact_name",
-    "contact_role",
-    "email",
-    "phone",
-    "postcode",
-    "companies_house_number",
-    "charity_number",
-    "moderator_note",
-]
+PERSONAL = [*CONTACT_FIELDS, "moderator_note"]
 
 
 class PledgeStateError(Exception):
@@ -385,7 +380,7 @@ class Pledge(models.Model):
     def validate_unique(self, exclude=None):
         """Django's checks, and one active pledge per organisation.
 
-        That rule is the database's (the constraints below) and Pledge.submit answers
+        That rule is the database's (the constraints in Meta) and Pledge.submit answers
         a refusal; checking here, through the same query, says so beside the field
         before anything is saved, and lets a pledge whose link has expired go.
         """

@@ -11,6 +11,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from localflavor.gb.forms import GBPostcodeField
 
 COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
@@ -119,21 +120,15 @@ def postcode(value):
         raise ValidationError("Enter a real UK postcode, like PR1 2AB.", code="invalid")
 
 
-def companies_house_number(value):
-    """8 digits, or 2 letters and 6 digits such as SC123456."""
-    if not COMPANY_NUMBER.match(value):
-        raise ValidationError(
-            "Enter a Companies House number of 8 digits, or 2 letters and 6 digits, "
-            "like 01234567 or SC123456.",
-            code="invalid",
-        )
-
-
-def charity_number(value):
-    """England and Wales (6 or 7 digits, maybe -1), Scotland (SC0…) or Northern Ireland (NIC1…)."""
-    if not CHARITY_NUMBER.match(value):
-        raise ValidationError(
-            "Enter a registered charity number, like 1234567, 1234567-1 for England "
-            "and Wales, or SC012345 for Scotland.",
-            code="invalid",
-        )
+# 8 digits, or 2 letters and 6 digits such as SC123456.
+companies_house_number = RegexValidator(
+    COMPANY_NUMBER,
+    "Enter a Companies House number of 8 digits, or 2 letters and 6 digits, "
+    "like 01234567 or SC123456.",
+)
+# England and Wales (6 or 7 digits, maybe -1), Scotland (SC0…) or Northern Ireland (NIC1…).
+charity_number = RegexValidator(
+    CHARITY_NUMBER,
+    "Enter a registered charity number, like 1234567, 1234567-1 for England "
+    "and Wales, or SC012345 for Scotland.",
+)

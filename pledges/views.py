@@ -19,7 +19,6 @@ from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import over_limit
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError, already_signed
-from pledges.status import MANAGEABLE
 from pledges.tokens import BadLink, read_manage_token, read_token
 from pledges.wording import pledge_text
 
@@ -98,8 +97,9 @@ def verify(request, token):
     )
 
 
-def send_links(request, *, statuses, email, done, template, title):
-    """Email a fresh link to each pledge in `statuses` that uses the address given.
+def send_links(request, kind, template, title, *, done):
+    """Email a fresh link of `kind` for each pledge that uses the address given and is
+    where that kind of email fits (tasks.KINDS).
 
     The answer is the same whether or not one does, so nobody can probe who has signed.
     """
@@ -108,22 +108,17 @@ def send_links(request, *, statuses, email, done, template, title):
         if over_limit(request, "resend"):
             return too_many(request)
         address = form.cleaned_data["email"]
+        _, statuses, _ = tasks.KINDS[kind]
         for pledge in Pledge.objects.filter(status__in=statuses, email__iexact=address):
-            tasks.queue(email, pledge)
+            tasks.queue(kind, pledge)
         return redirect(done)
     return render(request, template, {"form": form, "title": title})
 
 
 @require_http_methods(["GET", "POST"])
 def resend(request):
-    return send_links(
-        request,
-        statuses=[Pledge.Status.UNVERIFIED],
-        email="verify",
-        done="pledges:resent",
-        template="pledges/resend.html",
-        title="Get a new confirmation link",
-    )
+    title = "Get a new confirmation link"
+    return send_links(request, "verify", "pledges/resend.html", title, done="pledges:resent")
 
 
 @require_safe
@@ -236,13 +231,9 @@ def withdrawn(request):
 
 @require_http_methods(["GET", "POST"])
 def manage_request(request):
+    title = "Manage your pledge"
     return send_links(
-        request,
-        statuses=MANAGEABLE,
-        email="manage",
-        done="pledges:manage_sent",
-        template="pledges/manage_request.html",
-        title="Manage your pledge",
+        request, "manage", "pledges/manage_request.html", title, done="pledges:manage_sent"
     )
 
 
