@@ -42,9 +42,10 @@ run: migrate
 test: $(STAMP) .env
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Everything but the browser tests: a quick loop while working.
+# Everything but the slow tests (browsers, servers, other processes, Hypothesis, the
+# benchmark's driver): a quick loop while working.
 test-fast: $(STAMP) .env
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

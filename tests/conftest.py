@@ -78,6 +78,7 @@ def run_django():
 
     For what must be seen from outside the test process: start-up failures,
     `check --deploy` under production variables, a database that is not there.
+    A test that starts a process is marked slow.
     """
 
     def run(code, env):

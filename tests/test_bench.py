@@ -10,9 +10,12 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("wrk"), reason="wrk is not installed (sudo apt-get install -y wrk)"
-)
+pytestmark = [
+    pytest.mark.slow,  # gunicorn, the mail worker and wrk
+    pytest.mark.skipif(
+        not shutil.which("wrk"), reason="wrk is not installed (sudo apt-get install -y wrk)"
+    ),
+]
 
 
 def test_the_driver_measures_every_endpoint_without_errors(tmp_path):

@@ -25,6 +25,7 @@ def postgres():
     server.remove()
 
 
+@pytest.mark.slow  # a PostgreSQL and a gunicorn of its own
 @needs_postgres
 def test_with_the_database_gone_pages_say_so_and_the_same_server_recovers(postgres):
     env = site_env(DATABASE_URL=postgres.url)

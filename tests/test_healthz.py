@@ -11,6 +11,7 @@ def test_healthz_says_ok_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.slow  # a process of its own
 @pytest.mark.parametrize(
     "database_url",
     [

@@ -1,8 +1,8 @@
 """Generated input through every form and query string: never a server error, and nothing
 stored that the site's own rules would refuse.
 
-Hypothesis makes about 1,250 inputs across these tests in each run (CI runs them on
-SQLite and on PostgreSQL, each time new ones): any unicode, control
+Hypothesis makes about 1,250 inputs across these tests in each run (about two minutes, so
+they are marked slow; CI runs them on PostgreSQL, each time new ones): any unicode, control
 characters and NULs, very long strings, raw bytes that are not UTF-8 (overlong forms
 included), and the valid answers with one or more of them swapped for junk. Each example
 runs in its own transaction (hypothesis.extra.django.TestCase).
@@ -10,6 +10,7 @@ runs in its own transaction (hypothesis.extra.django.TestCase).
 
 import urllib.parse
 
+import pytest
 from django.test import override_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,8 @@ from hypothesis.extra.django import TestCase
 from pledges.forms import PledgeForm
 from pledges.models import Pledge
 from tests.factories import make_pledge, sign_up_answers
+
+pytestmark = pytest.mark.slow
 
 # Text of every kind, with NULs, controls and bidi marks more likely than chance gives.
 junk_text = st.one_of(

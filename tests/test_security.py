@@ -97,6 +97,7 @@ def test_bootstrap_is_served_by_the_site_itself(client):
     response.close()
 
 
+@pytest.mark.slow
 def test_check_deploy_is_clean_with_production_settings(run_django):
     result = run_django(
         "import django; django.setup()\n"
@@ -108,6 +109,7 @@ def test_check_deploy_is_clean_with_production_settings(run_django):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_deploy_warns_when_email_would_go_to_the_console(run_django):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_HOST"}
     result = run_django(
@@ -120,6 +122,7 @@ def test_check_deploy_warns_when_email_would_go_to_the_console(run_django):
     assert "backing_lancashire.W001" in result.stderr
 
 
+@pytest.mark.slow
 def test_production_settings_use_secure_cookies(run_django):
     result = run_django(
         "import django; django.setup()\n"
@@ -131,6 +134,7 @@ def test_production_settings_use_secure_cookies(run_django):
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"]
 
 
+@pytest.mark.slow
 def test_start_up_refuses_a_missing_secret_key_in_one_line(run_django):
     result = run_django(
         "import django; django.setup()",
@@ -143,6 +147,7 @@ def test_start_up_refuses_a_missing_secret_key_in_one_line(run_django):
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "name, value, message",
     [
@@ -162,6 +167,7 @@ def setting(run_django, expression, env):
     return run_django(code, env).stdout.strip()
 
 
+@pytest.mark.slow
 def test_email_host_switches_to_smtp_in_any_mode(run_django):
     smtp = "django.core.mail.backends.smtp.EmailBackend"
     for debug in ("0", "1"):
@@ -172,6 +178,7 @@ def test_email_host_switches_to_smtp_in_any_mode(run_django):
     assert setting(run_django, "settings.EMAIL_BACKEND", env) == console
 
 
+@pytest.mark.slow
 def test_redis_url_switches_the_cache_to_redis(run_django):
     backend = "settings.CACHES['default']['BACKEND']"
     env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}

@@ -24,6 +24,7 @@ def redis_running():
 
 
 pytestmark = [
+    pytest.mark.slow,  # two gunicorns and a PostgreSQL of their own
     unless(Postgres.BIN is None, "PostgreSQL's server programs are not installed"),
     unless(not redis_running(), "no Redis answers on 127.0.0.1:6379"),
 ]

@@ -28,16 +28,26 @@ INSTALL_HINT = (
 )
 
 
-def pytest_collection_modifyitems(config, items):
+def browser_items(items):
     here = Path(__file__).parent
-    browser_items = [item for item in items if here in Path(item.fspath).parents]
-    for item in browser_items:
+    return [item for item in items if here in Path(item.fspath).parents]
+
+
+def pytest_collection_modifyitems(config, items):
+    # Before `-m` deselects anything, so that `-m browser` and `-m "not slow"` see the marks.
+    for item in browser_items(items):
         item.add_marker(pytest.mark.browser)
-    if not browser_items or shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+        item.add_marker(pytest.mark.slow)  # each starts a live server and a browser
+
+
+def pytest_collection_finish(session):
+    # After deselection: a run that leaves the browser tests out needs no browser.
+    items = browser_items(session.items)
+    if not items or shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
         raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {INSTALL_HINT}")
-    for item in browser_items:
+    for item in items:
         item.add_marker(pytest.mark.skip(reason=INSTALL_HINT))
 
 
