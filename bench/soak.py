@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_N", "2000")
 
 from bench import run as bench  # noqa: E402 - after the path and the default size
-from bench.visitor import Visitor  # noqa: E402
+from tests.visitor import Visitor  # noqa: E402 - shared with the tests that run servers
 
 READERS = 4
 SIGNERS = 2

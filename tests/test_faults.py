@@ -5,10 +5,10 @@ The mail server going is in test_mail_server.py."""
 import pytest
 
 from backing_lancashire import freshness
-from bench.visitor import Visitor
 from pledges.models import Pledge
 from tests.factories import make_pledge, sign_up_answers
 from tests.servers import Gunicorn, Postgres, free_port, manage, site_env, unless
+from tests.visitor import Visitor
 
 needs_postgres = unless(Postgres.BIN is None, "PostgreSQL's server programs are not installed")
 

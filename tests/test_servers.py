@@ -7,9 +7,9 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from bench.visitor import Visitor
 from tests.factories import image_bytes, sign_up_answers
 from tests.servers import Gunicorn, Postgres, manage, site_env, unless
+from tests.visitor import Visitor
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 13  # a database of its own, emptied at the start
