@@ -34,6 +34,10 @@ def _isolated(settings, tmp_path):
         caches[alias].clear()
     freshness.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Django's PBKDF2 takes about half a second a password by design, for each user made
+    # and each sign-in tried; MD5 keeps the tests quick. What is tested is who may sign
+    # in, not the hash, and the servers some tests start still use the real hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
 
