@@ -4,11 +4,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django_tasks_db.management.commands import db_worker
 
 from backing_lancashire import freshness
+from pledges.models import Pledge
+from tests.factories import make_pledge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +43,72 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
+
+
+# The staff users' password, for tests that sign in through the login form.
+PASSWORD = "a long passphrase"
+
+
+@pytest.fixture
+def staff(django_user_model):
+    """A member of staff in no group: may sign in to the admin, and may do nothing there."""
+    return django_user_model.objects.create_user(
+        "staff", "staff@opcc.example", PASSWORD, is_staff=True
+    )
+
+
+@pytest.fixture
+def moderators_group():
+    """The Moderators group, as the data migration pledges/0003 makes it."""
+    return Group.objects.get(name="Moderators")
+
+
+@pytest.fixture
+def moderator(django_user_model, moderators_group):
+    """A member of staff in the Moderators group."""
+    user = django_user_model.objects.create_user(
+        "moderator", "moderator@opcc.example", PASSWORD, is_staff=True
+    )
+    user.groups.add(moderators_group)
+    return user
+
+
+@pytest.fixture
+def mod_client(client, moderator):
+    """The test client, signed in as the moderator."""
+    client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+# A pledge in each status. Tests that need particular answers call make_pledge.
+
+
+@pytest.fixture
+def unverified():
+    """Signed up, its email address not yet confirmed."""
+    return make_pledge(status=Pledge.Status.UNVERIFIED)
+
+
+@pytest.fixture
+def pending():
+    """Confirmed, waiting for a moderator."""
+    return make_pledge(status=Pledge.Status.PENDING)
+
+
+@pytest.fixture
+def approved():
+    """On the wall, with a statement."""
+    return make_pledge(status=Pledge.Status.APPROVED, statement="We buy local.")
+
+
+@pytest.fixture
+def rejected():
+    return make_pledge(status=Pledge.Status.REJECTED)
+
+
+@pytest.fixture
+def withdrawn():
+    return make_pledge(status=Pledge.Status.WITHDRAWN)
 
 
 PRODUCTION_ENV = {

@@ -2,14 +2,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    return django_user_model.objects.create_user(
-        "moderator", "m@opcc.example", "the right passphrase", is_staff=True
-    )
 
 
 def sign_in(client, password, username="moderator", ip="192.0.2.10"):
@@ -29,13 +24,13 @@ def test_the_account_locks_after_the_configured_failures(client, moderator, sett
     assert "Sign-in is locked for now" in locked.content.decode()
     assert "30 minutes" in locked.content.decode()
     # Even the right password is refused while locked, from another address too.
-    assert sign_in(client, "the right passphrase", ip="198.51.100.7").status_code == 429
+    assert sign_in(client, PASSWORD, ip="198.51.100.7").status_code == 429
 
 
 def test_the_address_locks_too_whatever_the_username(client, moderator):
     for n in range(5):
         sign_in(client, "wrong", username=f"guess{n}")
-    assert sign_in(client, "the right passphrase").status_code == 429
+    assert sign_in(client, PASSWORD).status_code == 429
 
 
 def test_a_superuser_can_unlock_with_a_command(client, moderator):
@@ -43,10 +38,10 @@ def test_a_superuser_can_unlock_with_a_command(client, moderator):
         sign_in(client, "wrong")
     assert AccessAttempt.objects.exists()
     call_command("axes_reset", verbosity=0)
-    response = sign_in(client, "the right passphrase")
+    response = sign_in(client, PASSWORD)
     assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
 def test_a_correct_sign_in_works(client, moderator):
-    response = sign_in(client, "the right passphrase")
+    response = sign_in(client, PASSWORD)
     assert response.status_code == 302

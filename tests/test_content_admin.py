@@ -6,13 +6,6 @@ from campaign.models import SpendFigure, Testimonial
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-long-1")
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize(
     "url, columns",
     [
@@ -20,16 +13,16 @@ def staff_client(client, django_user_model):
         ("/admin/campaign/testimonial/", ["Supporter quote", "Attribution", "Order", "Published"]),
     ],
 )
-def test_admin_lists_show_their_columns_and_filter(staff_client, url, columns):
-    html = staff_client.get(url).content.decode()
+def test_admin_lists_show_their_columns_and_filter(admin_client, url, columns):
+    html = admin_client.get(url).content.decode()
     for column in columns:
         assert f">{column}</a>" in html or f">{column}</span>" in html, column
     assert 'id="changelist-filter"' in html
     assert 'id="searchbar"' in html
 
 
-def test_staff_add_a_spend_figure_and_it_appears(staff_client, client):
-    response = staff_client.post(
+def test_staff_add_a_spend_figure_and_it_appears(admin_client, client):
+    response = admin_client.post(
         "/admin/campaign/spendfigure/add/",
         {
             "headline": "£1m spent with Lancashire charities in 2025/26",
@@ -54,18 +47,18 @@ def test_staff_add_a_spend_figure_and_it_appears(staff_client, client):
         ("headline", "", "This field is required."),
     ],
 )
-def test_admin_refuses_a_bad_spend_figure(staff_client, field, value, message):
+def test_admin_refuses_a_bad_spend_figure(admin_client, field, value, message):
     data = {"headline": "A figure", "label": "A label", "amount": "10", "order": "0"}
     data[field] = value
-    response = staff_client.post("/admin/campaign/spendfigure/add/", data)
+    response = admin_client.post("/admin/campaign/spendfigure/add/", data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert SpendFigure.objects.count() == 2
 
 
-def test_staff_attribute_a_quote(staff_client, client):
+def test_staff_attribute_a_quote(admin_client, client):
     quote = Testimonial.objects.get(order=1)
-    response = staff_client.post(
+    response = admin_client.post(
         f"/admin/campaign/testimonial/{quote.pk}/change/",
         {
             "quote": quote.quote,

@@ -61,12 +61,10 @@ def test_csv_neutralises_formulas(client, hostile):
     assert by_slug[hostile[0].slug]["name"] == SCRIPT  # plain text in a CSV is harmless
 
 
-def test_the_admin_escapes_the_name(client, hostile, django_user_model):
-    admin = django_user_model.objects.create_superuser("a", "a@opcc.example", "pw-long-1")
-    client.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+def test_the_admin_escapes_the_name(admin_client, hostile):
     for url in ("/admin/pledges/pledge/?status=all",
                 f"/admin/pledges/pledge/{hostile[0].pk}/change/"):  # fmt: skip
-        html = text(client.get(url))
+        html = text(admin_client.get(url))
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
 

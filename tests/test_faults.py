@@ -6,7 +6,7 @@ import pytest
 
 from backing_lancashire import freshness
 from pledges.models import Pledge
-from tests.factories import make_pledge, sign_up_answers
+from tests.factories import sign_up_answers
 from tests.servers import Gunicorn, Postgres, free_port, manage, site_env, unless
 from tests.visitor import Visitor
 
@@ -81,9 +81,8 @@ def redis_gone(settings):
 
 
 @pytest.mark.django_db
-def test_with_the_cache_gone_pages_render_and_logs_say_why(client, redis_gone, caplog):
-    pledge = make_pledge(status=Pledge.Status.APPROVED)
-    for url in ("/", "/signatories/", pledge.get_absolute_url(), "/spend/", "/signatories.csv"):
+def test_with_the_cache_gone_pages_render_and_logs_say_why(client, redis_gone, caplog, approved):
+    for url in ("/", "/signatories/", approved.get_absolute_url(), "/spend/", "/signatories.csv"):
         assert client.get(url).status_code == 200, url
     assert any(
         r.name.startswith("django_redis") and "Connection refused" in str(r.exc_info[1])
@@ -92,12 +91,11 @@ def test_with_the_cache_gone_pages_render_and_logs_say_why(client, redis_gone, c
 
 
 @pytest.mark.django_db
-def test_with_the_cache_gone_nothing_is_served_stale(client, redis_gone):
-    pledge = make_pledge(status=Pledge.Status.PENDING)
-    assert pledge.name not in client.get("/signatories/").content.decode()
-    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.APPROVED)  # elsewhere
+def test_with_the_cache_gone_nothing_is_served_stale(client, redis_gone, pending):
+    assert pending.name not in client.get("/signatories/").content.decode()
+    Pledge.objects.filter(pk=pending.pk).update(status=Pledge.Status.APPROVED)  # elsewhere
     freshness.forget()  # a second later
-    assert pledge.name in client.get("/signatories/").content.decode()
+    assert pending.name in client.get("/signatories/").content.decode()
 
 
 class FlakyCache:

@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 S = Pledge.Status
 
 
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("staff", "s@opcc.example", "pw", is_staff=True)
-
-
 def headline(client, url="/signatories/"):
     html = client.get(url).content.decode()
     return re.search(r'<h2 id="impact-heading">([^<]+)</h2>', html).group(1)
@@ -43,10 +38,8 @@ def test_the_figures_count_approved_pledges_by_theme(client):
 
 
 def test_the_figures_change_at_once_on_approval_and_withdrawal(
-    client, staff, django_capture_on_commit_callbacks
+    client, staff, approved, pending, django_capture_on_commit_callbacks
 ):
-    make_pledge(status=S.APPROVED)
-    pending = make_pledge(status=S.PENDING)
     assert headline(client) == "1 organisation backing Lancashire"  # now cached
     with django_capture_on_commit_callbacks(execute=True):
         pending.approve(by=staff)

@@ -8,11 +8,6 @@ pytestmark = pytest.mark.django_db
 S = Pledge.Status
 
 
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("staff", "s@opcc.example", "pw", is_staff=True)
-
-
 def test_the_happy_path_stamps_and_records_each_step(staff):
     pledge = make_pledge()
     pledge.verify()
@@ -35,21 +30,19 @@ def test_the_happy_path_stamps_and_records_each_step(staff):
     assert pledge.erased_at is not None
 
 
-def test_staff_withdrawal_keeps_contact_details_until_the_purge(staff):
-    pledge = make_pledge(status=S.APPROVED)
-    pledge.withdraw(by=staff)
-    pledge.refresh_from_db()
-    assert pledge.status == S.WITHDRAWN
-    assert pledge.email and pledge.erased_at is None
+def test_staff_withdrawal_keeps_contact_details_until_the_purge(staff, approved):
+    approved.withdraw(by=staff)
+    approved.refresh_from_db()
+    assert approved.status == S.WITHDRAWN
+    assert approved.email and approved.erased_at is None
 
 
-def test_reject_records_the_note(staff):
-    pledge = make_pledge(status=S.PENDING)
-    pledge.reject(by=staff, reason="not-lancashire", note="Based in Leeds.")
-    pledge.refresh_from_db()
-    assert pledge.status == S.REJECTED and pledge.rejected_at
-    assert pledge.rejection_reason == "not-lancashire"
-    assert pledge.events.last().note == "Not connected to Lancashire. Based in Leeds."
+def test_reject_records_the_note(staff, pending):
+    pending.reject(by=staff, reason="not-lancashire", note="Based in Leeds.")
+    pending.refresh_from_db()
+    assert pending.status == S.REJECTED and pending.rejected_at
+    assert pending.rejection_reason == "not-lancashire"
+    assert pending.events.last().note == "Not connected to Lancashire. Based in Leeds."
 
 
 @pytest.mark.parametrize(
@@ -79,13 +72,12 @@ def test_a_move_from_the_wrong_state_is_refused_and_changes_nothing(staff, start
     assert pledge.events.count() == 1
 
 
-def test_a_stale_copy_cannot_move_a_pledge_twice(staff):
-    first = make_pledge(status=S.PENDING)
-    second = Pledge.objects.get(pk=first.pk)
-    first.approve(by=staff)
+def test_a_stale_copy_cannot_move_a_pledge_twice(staff, pending):
+    second = Pledge.objects.get(pk=pending.pk)
+    pending.approve(by=staff)
     with pytest.raises(PledgeStateError):
         second.reject(by=staff, reason="other")
-    assert Pledge.objects.get(pk=first.pk).status == S.APPROVED
+    assert Pledge.objects.get(pk=pending.pk).status == S.APPROVED
 
 
 def test_only_approved_pledges_are_public():

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from pledges import tasks
 from pledges.models import Pledge
-from tests.factories import image_bytes, make_pledge, sign_up_answers
+from tests.factories import image_bytes, sign_up_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -167,10 +167,9 @@ def test_when_every_attempt_fails_moderators_see_it_and_no_log_has_the_address(
 
 
 def test_the_decision_stands_when_the_email_fails_and_goes_when_the_server_is_back(
-    admin_client, start_server, send_queued
+    admin_client, start_server, send_queued, pending
 ):
-    pledge = make_pledge(status=Pledge.Status.PENDING)
-    response = admin_client.post(f"/admin/pledges/pledge/{pledge.pk}/approve/", follow=True)
+    response = admin_client.post(f"/admin/pledges/pledge/{pending.pk}/approve/", follow=True)
     assert "Approved 1 pledge." in response.content.decode()
     send_queued()
     assert Pledge.objects.get().status == Pledge.Status.APPROVED
@@ -180,21 +179,20 @@ def test_the_decision_stands_when_the_email_fails_and_goes_when_the_server_is_ba
     make_due()
     send_queued()
     ((recipients, message),) = inbox.messages
-    assert recipients == [pledge.email]
-    assert message["Subject"] == f"{pledge.name} is now backing Lancashire"
+    assert recipients == [pending.email]
+    assert message["Subject"] == f"{pending.name} is now backing Lancashire"
 
 
 def test_a_manage_link_asked_for_while_the_server_is_down_arrives_later(
-    client, start_server, send_queued
+    client, start_server, send_queued, approved
 ):
-    pledge = make_pledge(status=Pledge.Status.APPROVED)
-    client.post("/pledge/manage/", {"email": pledge.email})
+    client.post("/pledge/manage/", {"email": approved.email})
     send_queued()
     inbox = start_server()
     make_due()
     send_queued()
     ((recipients, message),) = inbox.messages
-    assert recipients == [pledge.email]
+    assert recipients == [approved.email]
     assert "/pledge/manage/" in text_part(message)
 
 
@@ -226,13 +224,12 @@ def test_a_sign_up_that_fails_after_its_insert_leaves_nothing(client, monkeypatc
     ],
 )
 def test_an_approval_withdrawn_before_its_email_went_is_not_sent(
-    admin_client, admin_user, start_server, send_queued, by_staff, outcome
+    admin_client, admin_user, start_server, send_queued, by_staff, outcome, pending
 ):
     inbox = start_server()
-    pledge = make_pledge(status=Pledge.Status.PENDING)
-    admin_client.post(f"/admin/pledges/pledge/{pledge.pk}/approve/")
-    pledge.refresh_from_db()
-    pledge.withdraw(by=admin_user if by_staff else None)
+    admin_client.post(f"/admin/pledges/pledge/{pending.pk}/approve/")
+    pending.refresh_from_db()
+    pending.withdraw(by=admin_user if by_staff else None)
     send_queued()
     assert inbox.messages == []
     assert DBTaskResult.objects.get().return_value == outcome

@@ -30,11 +30,6 @@ def answers(pledge, **changes):
     return {k: v for k, v in data.items() if v not in ("", None)}
 
 
-@pytest.fixture
-def approved():
-    return make_pledge(status=S.APPROVED, statement="We buy local.")
-
-
 def test_the_manage_page_shows_the_current_details(client, approved):
     html = client.get(manage_url(approved)).content.decode()
     assert f'value="{approved.name}"' in html
@@ -226,14 +221,15 @@ def test_the_manage_page_shows_no_private_detail(client):
         assert value not in html
 
 
-def test_withdrawing_deletes_the_logo(client, settings, django_capture_on_commit_callbacks):
+def test_withdrawing_deletes_the_logo(
+    client, approved, settings, django_capture_on_commit_callbacks
+):
     from django.core.files.base import ContentFile
 
-    pledge = make_pledge(status=S.APPROVED)
-    pledge.logo.save("l.png", ContentFile(image_bytes()))
-    path = settings.MEDIA_ROOT / pledge.logo.name
+    approved.logo.save("l.png", ContentFile(image_bytes()))
+    path = settings.MEDIA_ROOT / approved.logo.name
     assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(manage_url(pledge) + "withdraw/")
+        client.post(manage_url(approved) + "withdraw/")
     assert not path.exists()
     assert not Pledge.objects.get().logo

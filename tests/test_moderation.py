@@ -15,21 +15,6 @@ S = Pledge.Status
 CHANGELIST = "/admin/pledges/pledge/"
 
 
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        "moderator", "moderator@opcc.example", "a long passphrase", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def mod_client(client, moderator):
-    client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def action(client, name, pledges, **extra):
     # From the "All" view, as an action only reaches pledges the current filter shows.
     data = {"action": name, "_selected_action": [p.pk for p in pledges], **extra}
@@ -70,8 +55,7 @@ def test_the_status_filter_can_show_everything(mod_client):
      "commits to create jobs and apprenticeships", "commits to create volunteering opportunities",
      "commits to protect the environment"],
 )  # fmt: skip
-def test_each_filter_shows(mod_client, title):
-    make_pledge(status=S.PENDING)
+def test_each_filter_shows(mod_client, pending, title):
     html = mod_client.get(CHANGELIST).content.decode()
     assert f"By {title}" in html
 
@@ -92,19 +76,20 @@ def test_the_admin_index_says_how_many_are_waiting(mod_client):
     assert "2 pledges waiting for review." in html
 
 
-def test_approve_one_from_its_page_emails_the_organisation(mod_client, moderator, send_queued):
-    pledge = make_pledge(status=S.PENDING)
-    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/approve/", follow=True)
+def test_approve_one_from_its_page_emails_the_organisation(
+    mod_client, moderator, pending, send_queued
+):
+    response = mod_client.post(f"{CHANGELIST}{pending.pk}/approve/", follow=True)
     assert "Approved 1 pledge." in page_messages(response)
-    pledge.refresh_from_db()
-    assert pledge.status == S.APPROVED and pledge.approved_at
-    event = pledge.events.last()
+    pending.refresh_from_db()
+    assert pending.status == S.APPROVED and pending.approved_at
+    event = pending.events.last()
     assert (event.action, event.actor) == ("approved", moderator)
     send_queued()
     (message,) = mail.outbox
-    assert message.to == [pledge.email]
-    assert f"http://127.0.0.1:8000/signatories/{pledge.slug}/" in message.body
-    assert f"http://127.0.0.1:8000/signatories/{pledge.slug}/#badge" in message.body
+    assert message.to == [pending.email]
+    assert f"http://127.0.0.1:8000/signatories/{pending.slug}/" in message.body
+    assert f"http://127.0.0.1:8000/signatories/{pending.slug}/#badge" in message.body
     assert "http://127.0.0.1:8000/pledge/manage/" in message.body
 
 
@@ -124,9 +109,8 @@ def test_bulk_approve_reports_a_count_and_refuses_the_wrong_state(mod_client, se
     assert len(mail.outbox) == 3
 
 
-def test_reject_asks_for_a_reason_before_anything_changes(mod_client, send_queued):
-    pledge = make_pledge(status=S.PENDING)
-    response = mod_client.get(f"{CHANGELIST}{pledge.pk}/reject/")
+def test_reject_asks_for_a_reason_before_anything_changes(mod_client, pending, send_queued):
+    response = mod_client.get(f"{CHANGELIST}{pending.pk}/reject/")
     html = response.content.decode()
     reasons = [
         "Not a real organisation",
@@ -138,7 +122,7 @@ def test_reject_asks_for_a_reason_before_anything_changes(mod_client, send_queue
     for reason in reasons:
         assert reason in html
     assert Pledge.objects.get().status == S.PENDING
-    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/reject/", {"note": "x"})
+    response = mod_client.post(f"{CHANGELIST}{pending.pk}/reject/", {"note": "x"})
     assert "Please correct the errors below." in response.content.decode()
     assert "Choose a reason." in response.content.decode()
     assert Pledge.objects.get().status == S.PENDING
@@ -146,14 +130,13 @@ def test_reject_asks_for_a_reason_before_anything_changes(mod_client, send_queue
     assert mail.outbox == []
 
 
-def test_reject_with_a_reason_and_note_emails_both(mod_client, send_queued):
-    pledge = make_pledge(status=S.PENDING)
+def test_reject_with_a_reason_and_note_emails_both(mod_client, pending, send_queued):
     mod_client.post(
-        f"{CHANGELIST}{pledge.pk}/reject/",
+        f"{CHANGELIST}{pending.pk}/reject/",
         {"reason": "not-lancashire", "note": "We could not find a Lancashire site."},
     )
-    pledge.refresh_from_db()
-    assert pledge.status == S.REJECTED and pledge.rejection_reason == "not-lancashire"
+    pending.refresh_from_db()
+    assert pending.status == S.REJECTED and pending.rejection_reason == "not-lancashire"
     send_queued()
     (message,) = mail.outbox
     assert "The reason: Not connected to Lancashire." in message.body
@@ -172,15 +155,15 @@ def test_bulk_reject_goes_through_the_reason_page(mod_client, send_queued):
     assert len(mail.outbox) == 2
 
 
-def test_staff_can_withdraw_after_confirming(mod_client):
-    pledge = make_pledge(status=S.APPROVED)
-    assert "Yes, withdraw" in mod_client.get(f"{CHANGELIST}{pledge.pk}/withdraw/").content.decode()
+def test_staff_can_withdraw_after_confirming(mod_client, approved):
+    page = mod_client.get(f"{CHANGELIST}{approved.pk}/withdraw/")
+    assert "Yes, withdraw" in page.content.decode()
     assert Pledge.objects.get().status == S.APPROVED
-    mod_client.post(f"{CHANGELIST}{pledge.pk}/withdraw/")
-    pledge.refresh_from_db()
-    assert pledge.status == S.WITHDRAWN
-    assert pledge.email  # kept until the purge: staff may need it
-    assert mod_client.get(f"/signatories/{pledge.slug}/").status_code == 404
+    mod_client.post(f"{CHANGELIST}{approved.pk}/withdraw/")
+    approved.refresh_from_db()
+    assert approved.status == S.WITHDRAWN
+    assert approved.email  # kept until the purge: staff may need it
+    assert mod_client.get(f"/signatories/{approved.slug}/").status_code == 404
 
 
 @pytest.mark.parametrize("start", [S.WITHDRAWN, S.REJECTED, S.APPROVED, S.UNVERIFIED])
@@ -193,18 +176,16 @@ def test_approving_from_the_wrong_state_is_refused(mod_client, start):
     assert not DBTaskResult.objects.exists()  # no email queued
 
 
-def test_the_history_and_consent_are_read_only(mod_client):
-    pledge = make_pledge(status=S.PENDING)
-    html = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/").content.decode()
+def test_the_history_and_consent_are_read_only(mod_client, pending):
+    html = mod_client.get(f"{CHANGELIST}{pending.pk}/change/").content.decode()
     assert 'name="moderator_note"' in html
     for field in ("status", "consented_at", "verified_at", "authorised", "privacy_notice_version"):
         assert f'name="{field}"' not in html, field
     assert 'name="events-0-note"' not in html
 
 
-def test_a_staff_edit_is_recorded(mod_client, moderator):
-    pledge = make_pledge(status=S.PENDING)
-    page = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/")
+def test_a_staff_edit_is_recorded(mod_client, moderator, pending):
+    page = mod_client.get(f"{CHANGELIST}{pending.pk}/change/")
     data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
     data.update(
         moderator_note="Checked on Companies House.",
@@ -212,22 +193,21 @@ def test_a_staff_edit_is_recorded(mod_client, moderator):
     )
     data.pop("logo", None)
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
-    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/change/", data)
+    response = mod_client.post(f"{CHANGELIST}{pending.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    pledge.refresh_from_db()
-    assert pledge.moderator_note == "Checked on Companies House."
-    event = pledge.events.last()
+    pending.refresh_from_db()
+    assert pending.moderator_note == "Checked on Companies House."
+    event = pending.events.last()
     assert (event.action, event.actor) == ("updated", moderator)
     assert "moderator_note" in event.note
 
 
-def test_a_moderator_cannot_reach_users_groups_or_delete(mod_client):
-    pledge = make_pledge(status=S.PENDING)
+def test_a_moderator_cannot_reach_users_groups_or_delete(mod_client, pending):
     assert mod_client.get("/admin/auth/user/").status_code == 403
     assert mod_client.get("/admin/auth/group/").status_code == 403
-    assert mod_client.get(f"{CHANGELIST}{pledge.pk}/delete/").status_code == 403
-    response = action(mod_client, "delete_selected", [pledge])
-    assert Pledge.objects.filter(pk=pledge.pk).exists()
+    assert mod_client.get(f"{CHANGELIST}{pending.pk}/delete/").status_code == 403
+    response = action(mod_client, "delete_selected", [pending])
+    assert Pledge.objects.filter(pk=pending.pk).exists()
     assert "delete_selected" not in mod_client.get(CHANGELIST).content.decode()
     assert response.status_code == 200
 
@@ -249,12 +229,11 @@ def test_the_moderators_group_has_exactly_these_permissions():
     ]  # fmt: skip
 
 
-def test_export_needs_its_own_permission(mod_client, moderator):
-    pledge = make_pledge(status=S.PENDING)
+def test_export_needs_its_own_permission(mod_client, moderator, pending):
     assert "export_csv" not in mod_client.get(CHANGELIST).content.decode()
-    response = action(mod_client, "export_csv", [pledge])
+    response = action(mod_client, "export_csv", [pending])
     assert response["Content-Type"].startswith("text/html")
-    assert pledge.email not in response.content.decode()
+    assert pending.email not in response.content.decode()
 
 
 def test_export_has_contact_details_and_neutralises_formulas(mod_client, moderator):
@@ -275,16 +254,15 @@ def test_hostile_names_are_escaped_in_the_admin(mod_client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client):
+def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client, pending):
     make_pledge(status=S.APPROVED, name="Taken Ltd")
-    pledge = make_pledge(status=S.PENDING)
-    page = mod_client.get(f"{CHANGELIST}{pledge.pk}/change/")
+    page = mod_client.get(f"{CHANGELIST}{pending.pk}/change/")
     data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
     data.update(name="TAKEN LTD", **{"events-TOTAL_FORMS": 1, "events-INITIAL_FORMS": 1})
     data.pop("logo", None)
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
-    response = mod_client.post(f"{CHANGELIST}{pledge.pk}/change/", data)
+    response = mod_client.post(f"{CHANGELIST}{pending.pk}/change/", data)
     assert response.status_code == 200
     assert "Taken Ltd has already signed the pledge: <a href" in response.content.decode()
-    pledge.refresh_from_db()
-    assert pledge.name != "TAKEN LTD"
+    pending.refresh_from_db()
+    assert pending.name != "TAKEN LTD"

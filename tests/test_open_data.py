@@ -63,21 +63,15 @@ def test_an_empty_list_is_valid_json(client):
 
 @pytest.mark.parametrize("url", ["/signatories.csv", "/signatories.json", "/signatories/feed/"])
 def test_clients_can_ask_whether_anything_has_changed(
-    client, listed, url, staff, django_capture_on_commit_callbacks
+    client, listed, pending, url, staff, django_capture_on_commit_callbacks
 ):
     first = client.get(url)
     etag = first["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    pending = make_pledge(status=S.PENDING)
     with django_capture_on_commit_callbacks(execute=True):  # the version moves on commit
         pending.approve(by=staff)
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
-
-
-@pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("staff", "s@opcc.example", "pw", is_staff=True)
 
 
 def test_the_feed_lists_new_signatories(client, listed):

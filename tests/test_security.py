@@ -45,14 +45,13 @@ PUBLIC = [
 
 
 @pytest.mark.parametrize("url", PUBLIC)
-def test_every_response_carries_the_security_headers(client, url, settings):
+def test_every_response_carries_the_security_headers(client, url, settings, approved):
     from django.core.files.base import ContentFile
 
-    from tests.factories import image_bytes, make_pledge
+    from tests.factories import image_bytes
 
-    pledge = make_pledge(status="approved")
-    pledge.logo.save("logo.png", ContentFile(image_bytes("PNG")))
-    url = url.format(slug=pledge.slug, logo=pledge.logo.name.removeprefix("logos/"))
+    approved.logo.save("logo.png", ContentFile(image_bytes("PNG")))
+    url = url.format(slug=approved.slug, logo=approved.logo.name.removeprefix("logos/"))
     response = client.get(url, secure=True)
     assert response.status_code in (200, 400, 404), response.status_code
     csp = response["Content-Security-Policy"]

@@ -345,12 +345,9 @@ def test_other_methods_are_refused(client, method):
     assert getattr(client, method)("/pledge/").status_code == 405
 
 
-def test_the_moderators_link_opens_the_pledge_in_the_admin(client, django_user_model):
-    pledge = make_pledge(status=Pledge.Status.PENDING)
-    admin = django_user_model.objects.create_superuser("mod", "mod@opcc.example", "pw-long-1")
-    client.force_login(admin)
-    html = client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
-    assert pledge.name in html
+def test_the_moderators_link_opens_the_pledge_in_the_admin(admin_client, pending):
+    html = admin_client.get(f"/admin/pledges/pledge/{pending.pk}/change/").content.decode()
+    assert pending.name in html
     assert re.search(r'class="inline-heading">\s*History\s*</h2>', html)
     assert "Submit" in html
 

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
 
 from campaign.models import SpendFigure
+
+MODERATORS = importlib.import_module("pledges.migrations.0003_moderators_group")
 
 # Playwright runs an event loop in the main thread; Django's ORM calls from the
 # test body and from live_server set-up are still synchronous and safe here.
@@ -78,6 +81,20 @@ def site(live_server):
         brief = importlib.import_module("campaign.migrations.0002_load_brief_content")
         brief.load(django_apps, None)
     return live_server.url
+
+
+@pytest.fixture
+def moderators_group():
+    """The Moderators group, made again as its migration makes it.
+
+    Each browser test ends by emptying the database, the migration's group with it.
+    """
+    group, _ = Group.objects.get_or_create(name="Moderators")
+    for app_label, codename in MODERATORS.PERMISSIONS:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return group
 
 
 @pytest.fixture

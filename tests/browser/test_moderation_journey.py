@@ -1,17 +1,14 @@
-import importlib
 import re
 
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
 from pledges.models import Pledge
 from pledges.tokens import make_manage_token
 from tests.browser.conftest import screenshot
+from tests.conftest import PASSWORD
 from tests.factories import make_pledge
-
-MODERATORS = importlib.import_module("pledges.migrations.0003_moderators_group")
 
 
 def assert_accessible(page):
@@ -19,29 +16,14 @@ def assert_accessible(page):
     assert result.violations_count == 0, result.generate_report()
 
 
-def make_moderator(django_user_model):
-    # Browser tests empty the database after each test, the migration's group included.
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    for app_label, codename in MODERATORS.PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    user = django_user_model.objects.create_user(
-        "moderator", "moderator@opcc.example", "a long passphrase", is_staff=True
-    )
-    user.groups.add(group)
-    return user
-
-
-def test_a_moderator_works_the_queue(site, page, django_user_model, console_errors, send_queued):
-    make_moderator(django_user_model)
+def test_a_moderator_works_the_queue(site, page, moderator, console_errors, send_queued):
     spam = make_pledge(status=Pledge.Status.PENDING, name="Totally Real Widgets")
     good = make_pledge(status=Pledge.Status.PENDING, name="Preston Printworks")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(site + "/admin/")
-    page.get_by_label("Username").fill("moderator")
-    page.get_by_label("Password").fill("a long passphrase")
+    page.get_by_label("Username").fill(moderator.username)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator(".moderation-queue")).to_contain_text("2 pledges waiting for review.")
     page.get_by_role("link", name="Open the queue").click()
