@@ -117,14 +117,6 @@ def test_the_honeypot_is_hidden_from_people(client):
     assert 'name="leave_blank"' in html and 'tabindex="-1"' in html
 
 
-def test_csrf_is_required_on_the_form(client):
-    client.handler.enforce_csrf_checks = True
-    response = client.post("/pledge/", sign_up_answers())
-    assert response.status_code == 403
-    assert '<a href="/pledge/">Go back to the form and try again</a>' in response.content.decode()
-    assert not Pledge.objects.exists()
-
-
 def test_a_half_filled_form_sent_at_once_still_shows_its_errors(client, settings):
     settings.PLEDGE_MIN_FILL_SECONDS = 3
     response = client.post("/pledge/", {"started": started(seconds_ago=0)})

@@ -161,18 +161,3 @@ def test_server_error_page_is_in_the_site_style(rf):
     assert "Sorry, there is a problem with the service" in html
     assert "/static/css/site." in html
     assert "Traceback" not in html
-
-
-def test_bad_host_gets_a_400_page(client):
-    response = client.get("/", HTTP_HOST="evil.example")
-    assert response.status_code == 400
-    assert "Sorry, we could not understand that request" in response.content.decode()
-
-
-def test_stale_form_gets_a_friendly_page_with_a_way_back(client):
-    client.handler.enforce_csrf_checks = True
-    response = client.post("/get-involved/", {"anything": "x"})
-    assert response.status_code == 403
-    html = response.content.decode()
-    assert "Your form has expired" in html
-    assert '<a href="/get-involved/">Go back to the form and try again</a>' in html

@@ -1,7 +1,6 @@
 """Malformed and unexpected requests get the right 4xx, never a 500, and save nothing."""
 
 import pytest
-from django.test import Client
 
 from pledges.models import Pledge
 from tests.factories import sign_up_answers
@@ -37,31 +36,37 @@ def test_too_many_fields_is_a_400(client):
     assert not Pledge.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["put", "patch", "delete"])
-@pytest.mark.parametrize("url", READ_ONLY + FORMS)
-def test_other_methods_are_refused(client, url, method):
-    response = getattr(client, method)(url)
+# Every page refuses PUT, PATCH and DELETE; a page that takes no form refuses POST too.
+WRONG_METHODS = [
+    *((url, method) for url in READ_ONLY + FORMS for method in ("put", "patch", "delete")),
+    *((url, "post") for url in READ_ONLY),
+]
+
+
+@pytest.mark.parametrize("url, method", WRONG_METHODS)
+def test_a_method_a_page_does_not_take_is_a_405(client, url, method):
+    # The test client skips the CSRF check, which would otherwise answer a POST first with a 403.
+    data = {"data": {"a": "b"}} if method == "post" else {}
+    response = getattr(client, method)(url, **data)
     assert response.status_code == 405, (url, method, response.status_code)
 
 
-@pytest.mark.parametrize("url", READ_ONLY)
-def test_a_post_to_a_page_that_takes_none_is_refused(client, url):
-    # The test client skips the CSRF check, which would otherwise answer first with a 403.
-    assert client.post(url, {"a": "b"}).status_code == 405
-
-
-def test_a_sign_up_without_its_csrf_token_is_refused_and_saves_nothing():
-    response = Client(enforce_csrf_checks=True).post("/pledge/", sign_up_answers())
+@pytest.mark.parametrize("url", ["/pledge/", "/get-involved/"])
+def test_a_form_sent_without_its_csrf_token_gets_a_way_back_and_saves_nothing(client, url):
+    client.handler.enforce_csrf_checks = True
+    response = client.post(url, sign_up_answers())
     assert response.status_code == 403
     html = response.content.decode()
     assert "Your form has expired" in html
-    assert 'href="/pledge/">Go back to the form and try again' in html
+    assert f'<a href="{url}">Go back to the form and try again</a>' in html
     assert not Pledge.objects.exists()
 
 
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1:8000@evil.example", "a" * 300])
-def test_a_host_we_do_not_serve_is_a_400(client, host):
-    assert client.get("/", HTTP_HOST=host).status_code == 400
+def test_a_host_we_do_not_serve_gets_the_400_page(client, host):
+    response = client.get("/", HTTP_HOST=host)
+    assert response.status_code == 400
+    assert "Sorry, we could not understand that request" in response.content.decode()
 
 
 def test_a_logo_is_served_by_its_name_and_nothing_else_is(client, settings):

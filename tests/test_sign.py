@@ -340,11 +340,6 @@ def test_an_empty_post_shows_every_error(client):
     assert not Pledge.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_other_methods_are_refused(client, method):
-    assert getattr(client, method)("/pledge/").status_code == 405
-
-
 def test_the_moderators_link_opens_the_pledge_in_the_admin(admin_client, pending):
     html = admin_client.get(f"/admin/pledges/pledge/{pending.pk}/change/").content.decode()
     assert pending.name in html
