@@ -1,11 +1,13 @@
-"""Hostile organisation names are shown harmlessly everywhere."""
+"""Hostile text is shown harmlessly: names on every page and feed, formulas in every CSV."""
 
 import csv
 import io
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 
+from campaign.models import SpendFigure
 from pledges.models import Pledge
 from tests.factories import make_pledge
 
@@ -53,12 +55,57 @@ def test_json_carries_the_name_as_data(client, hostile):
     assert {r["name"] for r in data["signatories"]} == {SCRIPT, FORMULA}
 
 
-def test_csv_neutralises_formulas(client, hostile):
-    rows = list(csv.DictReader(io.StringIO(text(client.get("/signatories.csv")))))
-    by_slug = {row["url"].rstrip("/").rsplit("/", 1)[-1]: row for row in rows}
-    assert by_slug[hostile[1].slug]["name"] == "'" + FORMULA
-    assert by_slug[hostile[1].slug]["statement"].startswith("'+cmd")
-    assert by_slug[hostile[0].slug]["name"] == SCRIPT  # plain text in a CSV is harmless
+def csv_rows(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(text(response))))
+    for row in rows:  # whatever the column
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@")), value
+    return rows
+
+
+def open_data(client, moderator, typed):
+    """The public CSV: the name and the statement."""
+    make_pledge(status=Pledge.Status.APPROVED, name=typed, statement=typed)
+    (row,) = csv_rows(client.get("/signatories.csv"))
+    return [row["name"], row["statement"]]
+
+
+def admin_export(client, moderator, typed):
+    """The moderators' export: the name and the contact's name."""
+    moderator.user_permissions.add(Permission.objects.get(codename="export_pledges"))
+    client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
+    pledge = make_pledge(status=Pledge.Status.PENDING, name=typed, contact_name=typed)
+    data = {"action": "export_csv", "_selected_action": [pledge.pk]}
+    (row,) = csv_rows(client.post("/admin/pledges/pledge/?status=all", data))
+    return [row["name"], row["contact_name"]]
+
+
+def spend_figures(client, moderator, typed):
+    """The spend figures' CSV: the label and the headline, after the brief's two."""
+    SpendFigure.objects.create(label=typed, amount=1, headline=typed, order=9)
+    *_, row = csv_rows(client.get("/spend/figures.csv"))
+    return [row["figure"], row["description"]]
+
+
+# Each of the corpus's spreadsheet payloads (test_payloads.py), short enough for a label.
+FORMULAS = [
+    '=HYPERLINK("http://evil.example")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+]
+
+
+@pytest.mark.parametrize("export", [open_data, admin_export, spend_figures])
+@pytest.mark.parametrize(
+    "typed, exported",
+    [*((formula, "'" + formula) for formula in FORMULAS), (SCRIPT, SCRIPT)],
+    ids=["=", "+", "-", "@", "plain text"],
+)
+def test_every_csv_neutralises_spreadsheet_formulas(client, moderator, export, typed, exported):
+    # A leading quote makes a spreadsheet show the cell as text; plain text needs none.
+    assert export(client, moderator, typed) == [exported, exported]
 
 
 def test_the_admin_escapes_the_name(admin_client, hostile):
