@@ -80,22 +80,10 @@ def test_a_stale_copy_cannot_move_a_pledge_twice(staff, pending):
     assert Pledge.objects.get(pk=pending.pk).status == S.APPROVED
 
 
-def test_only_approved_pledges_are_public():
+def test_active_pledges_are_the_unverified_pending_and_approved():
+    # Which are public: test_privacy.py.
     for status in S:
         make_pledge(status=status)
-    assert [p.status for p in Pledge.objects.public()] == [S.APPROVED]
     assert sorted(p.status for p in Pledge.objects.active()) == sorted(
         [S.UNVERIFIED, S.PENDING, S.APPROVED]
     )
-
-
-def test_the_signatory_page_shows_only_approved_pledges(client):
-    approved = make_pledge(status=S.APPROVED, statement="We buy local.")
-    response = client.get(f"/signatories/{approved.slug}/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert approved.name in html and "We buy local." in html
-    for private in (approved.email, approved.contact_name, approved.postcode):
-        assert private not in html
-    for status in (S.UNVERIFIED, S.PENDING, S.REJECTED, S.WITHDRAWN):
-        assert client.get(f"/signatories/{make_pledge(status=status).slug}/").status_code == 404

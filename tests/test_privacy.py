@@ -51,11 +51,15 @@ def test_no_private_detail_appears_in_any_public_output(client):
 
 
 @pytest.mark.parametrize("status", [S.UNVERIFIED, S.PENDING, S.REJECTED, S.WITHDRAWN])
-def test_a_pledge_that_is_not_approved_appears_nowhere_public(client, status):
-    visible = make_pledge(status=S.APPROVED, name="Visible Organisation")
+def test_only_approved_pledges_are_public(client, approved, status):
     hidden = make_pledge(status=status, name="Hidden Organisation Qwerty")
-    for url in public_pages(visible.slug):
-        assert "Hidden Organisation Qwerty" not in fetch(client, url), url
-        assert hidden.slug not in fetch(client, url), url
+    assert list(Pledge.objects.public()) == [approved]
+    assert approved.is_public() and not hidden.is_public()
+    wall = fetch(client, "/signatories/")
+    assert approved.name in wall and "Showing 1–1 of 1 signatory" in wall
+    for url in public_pages(approved.slug):
+        text = fetch(client, url)
+        assert "Hidden Organisation Qwerty" not in text, url
+        assert hidden.slug not in text, url
     for suffix in ("", "certificate/", "badge.svg"):
         assert client.get(f"/signatories/{hidden.slug}/{suffix}").status_code == 404
