@@ -45,3 +45,12 @@ def test_a_superuser_can_unlock_with_a_command(client, moderator):
 def test_a_correct_sign_in_works(client, moderator):
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302
+
+
+def test_createsuperuser_works_without_prompts(monkeypatch, django_user_model):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "opcc")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "opcc@example.org")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long passphrase")
+    call_command("createsuperuser", interactive=False, verbosity=0)
+    user = django_user_model.objects.get(username="opcc")
+    assert user.is_superuser and user.check_password("a long passphrase")

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from campaign.models import SpendFigure, Testimonial
 
@@ -69,12 +68,3 @@ def test_staff_attribute_a_quote(admin_client, client):
     )
     assert response.status_code == 302
     assert "<figcaption>Owner, a Chorley bakery</figcaption>" in client.get("/").content.decode()
-
-
-def test_createsuperuser_works_without_prompts(monkeypatch, django_user_model):
-    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "opcc")
-    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "opcc@example.org")
-    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long passphrase")
-    call_command("createsuperuser", interactive=False, verbosity=0)
-    user = django_user_model.objects.get(username="opcc")
-    assert user.is_superuser and user.check_password("a long passphrase")

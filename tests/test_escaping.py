@@ -7,7 +7,7 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 
-from campaign.models import SpendFigure
+from campaign.models import SpendFigure, Testimonial
 from pledges.models import Pledge
 from tests.factories import make_pledge
 
@@ -108,10 +108,11 @@ def test_every_csv_neutralises_spreadsheet_formulas(client, moderator, export, t
     assert export(client, moderator, typed) == [exported, exported]
 
 
-def test_the_admin_escapes_the_name(admin_client, hostile):
-    for url in ("/admin/pledges/pledge/?status=all",
+def test_the_admin_escapes_the_name(mod_client, hostile):
+    make_pledge(status=Pledge.Status.PENDING, name=SCRIPT + " Ltd")  # for the queue's first view
+    for url in ("/admin/pledges/pledge/", "/admin/pledges/pledge/?status=all",
                 f"/admin/pledges/pledge/{hostile[0].pk}/change/"):  # fmt: skip
-        html = text(admin_client.get(url))
+        html = text(mod_client.get(url))
         assert SCRIPT not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
 
@@ -124,3 +125,10 @@ def test_a_feed_reader_shows_the_statement_as_text(client):
     summary = feed.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
     # What a reader renders as HTML holds no element, only the text.
     assert "<img" not in summary.text and "&lt;img src=x" in summary.text
+
+
+def test_staff_text_is_escaped(client):
+    Testimonial.objects.create(quote="<script>alert(1)</script>", order=9)
+    html = client.get("/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -118,3 +118,17 @@ def test_bad_logos_are_refused_with_a_clear_message(client, settings, name, cont
     assert logo_error(response) == message
     assert not Pledge.objects.exists()
     assert stored_files(settings) == []
+
+
+def test_a_logo_is_served_by_its_name_and_nothing_else_is(client, approved, settings):
+    from django.core.files.base import ContentFile
+
+    approved.logo.save("logo.png", ContentFile(image_bytes("PNG")))
+    response = client.get("/media/" + approved.logo.name)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    response.close()
+    (settings.MEDIA_ROOT / "secret.txt").write_text("not a logo")
+    for name in ("0" * 32 + ".png", "../secret.txt", "..%2fsecret.txt", "x.png", "a" * 32 + ".svg"):
+        assert client.get("/media/logos/" + name).status_code == 404, name

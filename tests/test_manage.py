@@ -206,13 +206,6 @@ def test_an_approved_pledge_gets_the_same_answer_as_an_unknown_address(
     assert len(mail.outbox) == 1
 
 
-def test_the_badge_is_an_svg_for_approved_pledges_only(client, approved):
-    response = client.get(f"/signatories/{approved.slug}/badge.svg")
-    assert response["Content-Type"] == "image/svg+xml"
-    assert b"Backing" in response.content and b"<script" not in response.content
-    assert client.get(f"/signatories/{make_pledge().slug}/badge.svg").status_code == 404
-
-
 def test_the_manage_page_shows_no_private_detail(client):
     pledge = make_pledge(status=S.APPROVED, companies_house_number="01234567")
     html = client.get(manage_url(pledge)).content.decode()

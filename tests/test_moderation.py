@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -244,13 +245,6 @@ def test_export_has_contact_details(mod_client, moderator, pending):
     assert rows[0]["email"] == pending.email
 
 
-def test_hostile_names_are_escaped_in_the_admin(mod_client):
-    make_pledge(status=S.PENDING, name="<script>alert(1)</script>")
-    html = mod_client.get(CHANGELIST).content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
 def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client, pending):
     make_pledge(status=S.APPROVED, name="Taken Ltd")
     page = mod_client.get(f"{CHANGELIST}{pending.pk}/change/")
@@ -263,3 +257,10 @@ def test_renaming_to_a_signed_name_in_the_admin_is_refused_not_a_500(mod_client,
     assert "Taken Ltd has already signed the pledge: <a href" in response.content.decode()
     pending.refresh_from_db()
     assert pending.name != "TAKEN LTD"
+
+
+def test_the_moderators_link_opens_the_pledge_in_the_admin(admin_client, pending):
+    html = admin_client.get(f"/admin/pledges/pledge/{pending.pk}/change/").content.decode()
+    assert pending.name in html
+    assert re.search(r'class="inline-heading">\s*History\s*</h2>', html)
+    assert "Submit" in html

@@ -1,10 +1,8 @@
 import csv
 import io
 import json
-import re
 
 import pytest
-from django.core.management import call_command
 from django.http import StreamingHttpResponse
 
 from pledges.models import Pledge
@@ -78,31 +76,3 @@ def test_the_feed_lists_new_signatories(client, listed):
     assert 'xmlns="http://www.w3.org/2005/Atom"' in xml
     assert "<title>Alpha Bakery</title>" in xml
     assert f"/signatories/{listed.slug}/" in xml
-
-
-def test_the_sitemap_lists_pages_and_signatories(client, listed):
-    index = client.get("/sitemap.xml").content.decode()
-    assert "sitemap-pages.xml" in index and "sitemap-signatories.xml" in index
-    xml = client.get("/sitemap-signatories.xml").content.decode()
-    assert f"/signatories/{listed.slug}/" in xml
-    assert "/about/" in client.get("/sitemap-pages.xml").content.decode()
-
-
-def test_robots_points_to_the_sitemap_and_keeps_out_of_private_paths(client):
-    text = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in text and "Disallow: /pledge/" in text
-    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
-
-
-def test_seed_signatories_makes_varied_approved_demo_data(client):
-    call_command("seed_signatories", 300, verbosity=0)
-    demo = Pledge.objects.all()
-    assert demo.count() == 300 and set(demo.values_list("status", flat=True)) == {"approved"}
-    assert demo.values("district").distinct().count() >= 14
-    assert demo.values("sector").distinct().count() >= 10
-    assert demo.values("size").distinct().count() == 4
-    assert all(email.endswith("@example.invalid") for email in demo.values_list("email", flat=True))
-    assert len(set(demo.values_list("slug", flat=True))) == 300
-    assert re.search(r"Showing 1–48 of 300", client.get("/signatories/").content.decode())
-    call_command("seed_signatories", "--delete", verbosity=0)
-    assert not Pledge.objects.exists()

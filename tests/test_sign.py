@@ -340,13 +340,6 @@ def test_an_empty_post_shows_every_error(client):
     assert not Pledge.objects.exists()
 
 
-def test_the_moderators_link_opens_the_pledge_in_the_admin(admin_client, pending):
-    html = admin_client.get(f"/admin/pledges/pledge/{pending.pk}/change/").content.decode()
-    assert pending.name in html
-    assert re.search(r'class="inline-heading">\s*History\s*</h2>', html)
-    assert "Submit" in html
-
-
 def test_look_alike_characters_make_the_same_name(client):
     make_pledge(name="Kx Ltd", status=Pledge.Status.PENDING)
     response = post(client, name="\u212ax Ltd")  # a Kelvin sign, not a K

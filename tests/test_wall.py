@@ -180,3 +180,9 @@ def test_the_certificate_is_printable(client):
     html = client.get(f"/signatories/{pledge.slug}/certificate/").content.decode()
     assert "Certificate of pledge" in html and pledge.wording in html
     assert "Protect the environment" in html
+
+
+def test_the_badge_is_an_svg(client, approved):
+    response = client.get(f"/signatories/{approved.slug}/badge.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"Backing" in response.content and b"<script" not in response.content

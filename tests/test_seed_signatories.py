@@ -1,0 +1,24 @@
+"""The demo data command, `manage.py seed_signatories`."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from pledges.models import Pledge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_signatories_makes_varied_approved_demo_data(client):
+    call_command("seed_signatories", 300, verbosity=0)
+    demo = Pledge.objects.all()
+    assert demo.count() == 300 and set(demo.values_list("status", flat=True)) == {"approved"}
+    assert demo.values("district").distinct().count() >= 14
+    assert demo.values("sector").distinct().count() >= 10
+    assert demo.values("size").distinct().count() == 4
+    assert all(email.endswith("@example.invalid") for email in demo.values_list("email", flat=True))
+    assert len(set(demo.values_list("slug", flat=True))) == 300
+    assert re.search(r"Showing 1–48 of 300", client.get("/signatories/").content.decode())
+    call_command("seed_signatories", "--delete", verbosity=0)
+    assert not Pledge.objects.exists()
