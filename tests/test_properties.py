@@ -123,4 +123,4 @@ class WallPropertyTests(TestCase):
     def test_any_query_string_shows_the_wall(self, query):
         response = self.client.get("/signatories/?" + urlencoded(query))
         assert response.status_code == 200
-        assert b"Signatories" in response.content
+        assert b"<h1>Signatories</h1>" in response.content
