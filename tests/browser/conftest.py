@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 
@@ -109,3 +110,9 @@ def console_errors(page):
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def assert_accessible(page):
+    """No violation the axe-core engine finds, reported in full when there is one."""
+    result = Axe().run(page)
+    assert result.violations_count == 0, result.generate_report()

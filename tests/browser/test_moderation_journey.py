@@ -1,19 +1,13 @@
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import expect
 
 from pledges.models import Pledge
 from pledges.tokens import make_manage_token
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.conftest import PASSWORD
 from tests.factories import make_pledge
-
-
-def assert_accessible(page):
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
 
 
 def test_a_moderator_works_the_queue(site, page, moderator, console_errors, send_queued):

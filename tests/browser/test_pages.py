@@ -2,7 +2,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 
 PAGES = [
     "/",
@@ -15,11 +15,6 @@ PAGES = [
     "/no-such-page/",
 ]
 WIDTHS = {"phone": 375, "desktop": 1280}
-
-
-def assert_accessible(page):
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
 
 
 @pytest.mark.parametrize("width", WIDTHS)

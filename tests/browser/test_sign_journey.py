@@ -1,16 +1,10 @@
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from playwright.sync_api import expect
 
 from pledges.models import Pledge
-from tests.browser.conftest import screenshot
-
-
-def assert_accessible(page):
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
+from tests.browser.conftest import assert_accessible, screenshot
 
 
 def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_queued):

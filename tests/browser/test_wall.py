@@ -1,14 +1,8 @@
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pledges.models import Pledge
-from tests.browser.conftest import ARTIFACTS, screenshot
-
-
-def assert_accessible(page):
-    result = Axe().run(page)
-    assert result.violations_count == 0, result.generate_report()
+from tests.browser.conftest import ARTIFACTS, assert_accessible, screenshot
 
 
 def test_the_wall_with_200_signatories(site, page, console_errors):
