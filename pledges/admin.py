@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
+from pledges.forms import statement_field
 from pledges.logos import clean_logo
 from pledges.models import (
     CONTACT_FIELDS,
@@ -103,6 +104,7 @@ class PledgeAdminForm(forms.ModelForm):
     # Room for the spaces people type, as on the sign-up form: the model takes them out.
     companies_house_number = forms.CharField(required=False, max_length=12)
     charity_number = forms.CharField(required=False, max_length=14)
+    statement = statement_field(label="Why the organisation is backing Lancashire")
 
     class Meta:
         model = Pledge
@@ -184,6 +186,13 @@ class PledgeAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def has_add_permission(self, request):
+        # Pledges come through the sign-up form, which records the consent they need.
+        return False
+
+    def view_on_site(self, pledge):
+        return pledge.get_absolute_url() if pledge.is_public() else None
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -293,7 +302,13 @@ class PledgeAdmin(admin.ModelAdmin):
             *COMMITMENT_FIELDS,
             "submitted_at", "verified_at", "approved_at",
         ]  # fmt: skip
-        rows = ([str(getattr(p, c)) for c in columns] for p in queryset.order_by("submitted_at"))
+        rows = (
+            [
+                p.phone.as_national if c == "phone" and p.phone else str(getattr(p, c))
+                for c in columns
+            ]
+            for p in queryset.order_by("submitted_at")
+        )
         stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
         return csv_response(f"pledges-contacts-{stamp}.csv", columns, rows)
 

@@ -19,7 +19,7 @@ from pledges.models import (
     already_signed,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
-from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE
+from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE, line_endings
 from pledges.wording import PRIVACY_NOTICE_VERSION
 
 STARTED_SALT = "pledges.form-started"
@@ -38,13 +38,24 @@ def website_field():
     )
 
 
-def statement_field():
-    return forms.CharField(
-        label="Why your organisation is backing Lancashire (optional)",
-        required=False,
-        # The model counts Windows line endings as one character, as browsers do.
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
-        help_text="At most 500 characters. Shown on the signatory wall.",
+class TextField(forms.CharField):
+    """Long text with line endings as the model stores them: a Windows line ending counts
+    as one character, as browsers count it, and a form sent back unchanged is unchanged."""
+
+    def to_python(self, value):
+        return line_endings(super().to_python(value))
+
+
+def statement_field(**options):
+    return TextField(
+        **{
+            "label": "Why your organisation is backing Lancashire (optional)",
+            "required": False,
+            "max_length": 500,
+            "widget": forms.Textarea(attrs={"rows": 4}),
+            "help_text": "At most 500 characters. Shown on the signatory wall.",
+            **options,
+        }
     )
 
 

@@ -257,7 +257,11 @@ class Pledge(models.Model):
     sector = models.CharField(max_length=32, choices=Sector.choices)
     size = models.CharField("number of employees", max_length=16, choices=Size.choices)
     district = models.CharField(max_length=32, choices=District.choices)
-    website = models.URLField(max_length=300, blank=True, validators=[validators.website])
+    website = models.URLField(
+        max_length=300,
+        blank=True,
+        validators=[validators.website, validators.no_control_characters],
+    )
     logo = models.ImageField(upload_to=logo_path, blank=True)
     statement = models.TextField(
         "why your organisation is backing Lancashire",
@@ -285,7 +289,12 @@ class Pledge(models.Model):
         blank=True,
         validators=[validators.has_words, validators.no_control_characters],
     )
-    email = models.EmailField("email address", max_length=254, blank=True)
+    email = models.EmailField(
+        "email address",
+        max_length=254,
+        blank=True,
+        validators=[validators.no_control_characters],
+    )
     phone = PhoneNumberField(
         "phone number", blank=True, region="GB", validators=[validators.uk_phone]
     )

@@ -14,12 +14,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from localflavor.gb.forms import GBPostcodeField
 
-COMPANY_NUMBER = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
-CHARITY_NUMBER = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC0\d{5}|NIC1\d{5})$")
+# Digits 0 to 9 only: \d would take any script's digits, which look alike but differ.
+COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
+CHARITY_NUMBER = re.compile(r"^([0-9]{6,7}(-[0-9]{1,2})?|SC0[0-9]{5}|NIC1[0-9]{5})$")
 # White space a person may type inside a name; other control characters are refused.
 SPACES = re.compile(r"[ \t\n\r\u1680\u2028\u2029]+")
 # Characters that reorder the text around them, which can make a name display as another.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The scheme and host of a web address, and what follows them (path, query or fragment).
+HOST = re.compile(r"^([^:/?#]*://)?([^/?#]*)(.*)$", re.S)
 
 WEBSITE_MESSAGE = "Enter the website address, like https://www.example.org.uk"
 PHONE_MESSAGE = "Enter a UK phone number, like 01772 123456 or 07911 123456."
@@ -29,11 +32,18 @@ PHONE_MESSAGE = "Enter a UK phone number, like 01772 123456 or 07911 123456."
 
 
 def tidy(value):
-    """One form for a name: look-alike characters folded (NFKC), runs of white space collapsed.
+    """One form for a name: look-alike characters folded (NFKC), invisible ones (a zero-width
+    space, a byte-order mark) dropped, runs of white space collapsed.
 
-    So 'Acme  Ltd ' and 'Acme Ltd', or a Kelvin sign and a K, are the same name.
+    So 'Acme  Ltd ', 'Acme\u200b Ltd' and 'Acme Ltd', or a Kelvin sign and a K, are one name.
+    Characters that reorder text are kept, for the validator to refuse.
     """
+    value = "".join(char for char in value if not _invisible(char))
     return SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip(" ")
+
+
+def _invisible(char):
+    return unicodedata.category(char) == "Cf" and char not in BIDI_CONTROLS
 
 
 def line_endings(value):
@@ -47,10 +57,10 @@ def lower_domain(address):
 
 
 def lower_host(url):
-    # Host names are case-insensitive; keep them in one form.
-    scheme, _, rest = url.strip().partition("://")
-    host, slash, path = rest.partition("/")
-    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
+    # Scheme and host names are case-insensitive; keep them in one form. The rest may
+    # not be, so it stays as typed.
+    scheme, host, rest = HOST.match(url.strip()).groups()
+    return f"{(scheme or '').lower()}{host.lower()}{rest}"
 
 
 def postcode_form(value):
@@ -59,13 +69,17 @@ def postcode_form(value):
 
 
 def company_number_form(value):
-    """No spaces, upper case, short numbers zero-padded to 8 digits."""
-    number = value.replace(" ", "").upper()
-    return number.zfill(8) if number.isdigit() and 5 <= len(number) < 8 else number
+    """No spaces, upper case, full-width digits as digits, short numbers zero-padded to 8."""
+    number = charity_number_form(value)
+    return (
+        number.zfill(8)
+        if number.isascii() and number.isdigit() and 5 <= len(number) < 8
+        else number
+    )
 
 
 def charity_number_form(value):
-    return value.replace(" ", "").upper()
+    return unicodedata.normalize("NFKC", value).replace(" ", "").upper()
 
 
 NORMALISE = {

@@ -1,7 +1,6 @@
 """A logo's file goes when the pledge lets it go, whichever path did it, once that is saved."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -25,21 +24,13 @@ def with_logo(settings):
     return pledge, path
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_user("mod", "mod@opcc.example", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def test_replacing_a_logo_in_the_admin_removes_the_old_file(
-    admin_client, with_logo, settings, django_capture_on_commit_callbacks
+    mod_client, with_logo, settings, django_capture_on_commit_callbacks
 ):
     pledge, old = with_logo
     new = SimpleUploadedFile("new.png", image_bytes(colour=(0, 90, 40)), content_type="image/png")
     with django_capture_on_commit_callbacks(execute=True):
-        response, errors = admin_edit(admin_client, pledge, logo=new)
+        response, errors = admin_edit(mod_client, pledge, logo=new)
     assert response.status_code == 302, errors
     pledge.refresh_from_db()
     assert pledge.logo.name != old.name
@@ -48,11 +39,11 @@ def test_replacing_a_logo_in_the_admin_removes_the_old_file(
 
 
 def test_clearing_a_logo_in_the_admin_removes_its_file(
-    admin_client, with_logo, django_capture_on_commit_callbacks
+    mod_client, with_logo, django_capture_on_commit_callbacks
 ):
     pledge, old = with_logo
     with django_capture_on_commit_callbacks(execute=True):
-        response, errors = admin_edit(admin_client, pledge, **{"logo-clear": "on"})
+        response, errors = admin_edit(mod_client, pledge, **{"logo-clear": "on"})
     assert response.status_code == 302, errors
     pledge.refresh_from_db()
     assert not pledge.logo
@@ -60,11 +51,11 @@ def test_clearing_a_logo_in_the_admin_removes_its_file(
 
 
 def test_an_edit_that_keeps_the_logo_keeps_its_file(
-    admin_client, with_logo, django_capture_on_commit_callbacks
+    mod_client, with_logo, django_capture_on_commit_callbacks
 ):
     pledge, old = with_logo
     with django_capture_on_commit_callbacks(execute=True):
-        response, errors = admin_edit(admin_client, pledge, statement="New words.")
+        response, errors = admin_edit(mod_client, pledge, statement="New words.")
     assert response.status_code == 302, errors
     assert old.exists()
 

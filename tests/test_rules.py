@@ -2,7 +2,6 @@
 admin and the commands all go through the model's own validation (pledges.validators)."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
@@ -23,7 +22,14 @@ TIDIED = [
     ("charity_number", "sc 012345", "SC012345"),
     ("name", "  Fylde\u00a0  Fabrics  Ltd ", "Fylde Fabrics Ltd"),
     ("name", "\u212aendal Mint", "Kendal Mint"),  # a Kelvin sign folded to K
+    ("name", "Burnley\u200b Theatre\ufeff", "Burnley Theatre"),  # zero-width space, BOM
+    ("companies_house_number", "１２３４５６７", "01234567"),  # full-width digits
     ("website", "HTTPS://Fylde-Fabrics.EXAMPLE/About", "https://fylde-fabrics.example/About"),
+    (
+        "website",
+        "https://Fylde-Fabrics.EXAMPLE?Ref=AbC#Top",
+        "https://fylde-fabrics.example?Ref=AbC#Top",
+    ),
     ("email", "Jo@Fylde-Fabrics.EXAMPLE", "Jo@fylde-fabrics.example"),
     ("postcode", "fy84ab", "FY8 4AB"),
 ]
@@ -33,7 +39,11 @@ REFUSED = [
     ("name", "Fylde\x07 Fabrics", "Remove the hidden control characters from this answer."),
     ("name", "Fylde \u202eFabrics", "Remove the hidden control characters from this answer."),
     ("name", "!!!", "Enter a name with at least one letter or number."),
+    ("name", "Fylde\u200fFabrics", "Remove the hidden control characters from this answer."),
     ("companies_house_number", "ABC", "Enter a Companies House number of 8 digits"),
+    ("companies_house_number", "٠١٢٣٤٥٦٧", "Enter a Companies House number of 8 digits"),
+    ("charity_number", "١٢٣٤٥٦٧", "Enter a registered charity number"),
+    ("email", "jo@fylde\u202efabrics.example", "Remove the hidden control characters"),
     ("charity_number", "12", "Enter a registered charity number"),
     ("website", "https://www.lancashire.police.uk@evil.example", "Enter the website address"),
     ("postcode", "XX1 1XX1", "Enter a real UK postcode, like PR1 2AB."),
@@ -44,14 +54,6 @@ REFUSED = [
 
 def messages(errors, field):
     return " ".join(str(message) for message in errors.get(field, []))
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_user("mod", "mod@opcc.example", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def admin_edit(client, pledge, **changes):
@@ -69,7 +71,7 @@ def admin_edit(client, pledge, **changes):
 
 @pytest.mark.parametrize("field, typed, stored", TIDIED)
 def test_the_admin_stores_each_answer_as_the_sign_up_form_does(
-    admin_client, send_queued, field, typed, stored
+    mod_client, send_queued, field, typed, stored
 ):
     form = PledgeForm(sign_up_answers(**{field: typed}))
     assert form.is_valid(), form.errors
@@ -78,22 +80,20 @@ def test_the_admin_stores_each_answer_as_the_sign_up_form_does(
     signed.delete()  # so that it holds no place the next pledge wants
 
     pledge = make_pledge(status=S.PENDING)
-    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    response, errors = admin_edit(mod_client, pledge, **{field: typed})
     assert response.status_code == 302, errors
     pledge.refresh_from_db()
     assert getattr(pledge, field) == stored
 
 
 @pytest.mark.parametrize("field, typed, message", REFUSED)
-def test_the_admin_refuses_each_answer_the_sign_up_form_refuses(
-    admin_client, field, typed, message
-):
+def test_the_admin_refuses_each_answer_the_sign_up_form_refuses(mod_client, field, typed, message):
     form = PledgeForm(sign_up_answers(**{field: typed}))
     assert message in messages(form.errors, field)
 
     pledge = make_pledge(status=S.PENDING)
     before = {name: getattr(pledge, name) for name in ("name", field)}
-    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    response, errors = admin_edit(mod_client, pledge, **{field: typed})
     assert response.status_code == 200
     assert message in messages(errors, field)
     pledge.refresh_from_db()
@@ -105,6 +105,7 @@ def test_the_admin_refuses_each_answer_the_sign_up_form_refuses(
     "field, typed, message",
     [
         ("name", "kendal mint co", "Kendal Mint Co has already signed the pledge: <a href"),
+        ("name", "Kendal\u200b Mint Co", "Kendal Mint Co has already signed the pledge: <a href"),
         (
             "companies_house_number",
             "sc123456",
@@ -113,7 +114,7 @@ def test_the_admin_refuses_each_answer_the_sign_up_form_refuses(
     ],
 )
 def test_a_duplicate_of_an_active_organisation_gets_one_answer_everywhere(
-    admin_client, field, typed, message
+    mod_client, field, typed, message
 ):
     make_pledge(status=S.APPROVED, name="Kendal Mint Co", companies_house_number="SC123456")
 
@@ -122,7 +123,7 @@ def test_a_duplicate_of_an_active_organisation_gets_one_answer_everywhere(
     assert message in messages(form.errors, field)
 
     pledge = make_pledge(status=S.PENDING)
-    response, errors = admin_edit(admin_client, pledge, **{field: typed})
+    response, errors = admin_edit(mod_client, pledge, **{field: typed})
     assert message in messages(errors, field)
     pledge.refresh_from_db()
     assert getattr(pledge, field) != typed.upper()
@@ -134,10 +135,10 @@ def test_a_duplicate_of_an_active_organisation_gets_one_answer_everywhere(
         assert message in messages(form.errors, "name")
 
 
-def test_a_withdrawn_pledge_may_share_a_name_with_an_active_one(admin_client):
+def test_a_withdrawn_pledge_may_share_a_name_with_an_active_one(mod_client):
     make_pledge(status=S.APPROVED, name="Kendal Mint Co")
     withdrawn = make_pledge(status=S.WITHDRAWN)
-    response, errors = admin_edit(admin_client, withdrawn, name="Kendal Mint Co")
+    response, errors = admin_edit(mod_client, withdrawn, name="Kendal Mint Co")
     assert response.status_code == 302, errors
 
 
@@ -156,3 +157,28 @@ def test_seed_signatories_keeps_the_rules(monkeypatch):
     with pytest.raises(ValidationError, match="hidden control characters"):
         call_command("seed_signatories", 1, verbosity=0)
     assert not Pledge.objects.exists()
+
+
+def test_a_statement_with_line_breaks_counts_as_the_sign_up_form_counts_it(mod_client):
+    statement = "\r\n".join(["x" * 95] * 5) + "xxxxx"  # 500 characters, 505 as sent
+    form = PledgeForm(sign_up_answers(statement=statement))
+    assert form.is_valid(), form.errors
+    pledge = form.save()
+    Pledge.objects.filter(pk=pledge.pk).update(status=S.PENDING)
+
+    response, errors = admin_edit(mod_client, pledge, statement=statement, moderator_note="Rang.")
+    assert response.status_code == 302, errors
+    pledge.refresh_from_db()
+    assert pledge.statement == statement.replace("\r\n", "\n")
+    # Sent back as the browser sends it, the statement has not changed.
+    assert pledge.events.get(action="updated").note == "Changed in the admin: moderator_note."
+
+
+def test_pledges_come_only_through_the_sign_up_form(mod_client):
+    assert mod_client.get("/admin/pledges/pledge/add/").status_code == 403
+
+
+def test_the_admin_offers_the_public_page_only_of_an_approved_pledge(mod_client, pending, approved):
+    for pledge, shown in ((pending, False), (approved, True)):
+        html = mod_client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
+        assert html.count("View on site") == shown

@@ -83,7 +83,7 @@ def demo_pledges(count, start, rng, now):
             status=Pledge.Status.APPROVED,
             submitted_at=signed,
             verified_at=signed,
-            approved_at=signed + timedelta(days=rng.randint(0, 5)),
+            approved_at=min(now, signed + timedelta(days=rng.randint(0, 5))),
         )
         # The model's own rules, as every form keeps them. Uniqueness is left to the
         # database: each name carries a number no earlier pledge has.
