@@ -311,6 +311,8 @@ class ManageForm(forms.ModelForm):
         ].help_text = "If you change the name, our team checks the pledge again before it is shown."
         if not self.instance.logo:
             del self.fields["remove_logo"]
+            self.fields["new_logo"].label = "Logo (optional)"
+            self.fields["new_logo"].help_text = PledgeForm.base_fields["logo"].help_text
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
