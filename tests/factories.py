@@ -89,3 +89,16 @@ def image_bytes(fmt="PNG", size=(64, 32), colour=(200, 16, 46), **save_options):
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format=fmt, **save_options)
     return buffer.getvalue()
+
+
+def admin_edit(client, pledge, **changes):
+    """Send the admin's change form for a pledge, as a moderator would, with some changes."""
+    url = f"/admin/pledges/pledge/{pledge.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.pop("logo", None)
+    data = {name: ("on" if value is True else value) for name, value in data.items()}
+    data.update({"events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0, **changes})
+    response = client.post(url, data)
+    errors = response.context["adminform"].form.errors if response.status_code == 200 else {}
+    return response, errors

@@ -1,7 +1,12 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from campaign.models import SpendFigure, Testimonial
+from pledges.models import Pledge
+from tests.factories import make_pledge
 
 
 def brief_content():
@@ -26,3 +31,20 @@ def test_unloading_keeps_what_staff_added():
     call_command("migrate", "campaign", "0001", verbosity=0)
     assert list(SpendFigure.objects.values_list("label", flat=True)) == ["Added by staff"]
     call_command("migrate", "campaign", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_numbers_saved_before_the_rules_are_put_in_their_one_form():
+    fill = importlib.import_module("pledges.migrations.0006_fill_normalised_numbers").fill
+    old = make_pledge(status=Pledge.Status.APPROVED)
+    clash = make_pledge(status=Pledge.Status.APPROVED, companies_house_number="SC123456")
+    other = make_pledge(status=Pledge.Status.PENDING)
+    # As the admin saved them before its rules were the model's.
+    Pledge.objects.filter(pk=old.pk).update(companies_house_number="sc654321", postcode="pr12ab")
+    Pledge.objects.filter(pk=other.pk).update(companies_house_number="sc123456")
+    fill(django_apps, None)
+    old.refresh_from_db()
+    assert (old.companies_house_number, old.postcode) == ("SC654321", "PR1 2AB")
+    # The same organisation twice: left for a moderator, rather than the migration failing.
+    assert Pledge.objects.get(pk=other.pk).companies_house_number == "sc123456"
+    assert Pledge.objects.get(pk=clash.pk).companies_house_number == "SC123456"

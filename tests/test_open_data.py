@@ -1,11 +1,14 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
 
+from pledges import open_data
 from pledges.models import Pledge
+from tests.conftest import ROOT
 from tests.factories import make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,11 @@ def test_the_feed_lists_new_signatories(client, listed):
     assert 'xmlns="http://www.w3.org/2005/Atom"' in xml
     assert "<title>Alpha Bakery</title>" in xml
     assert f"/signatories/{listed.slug}/" in xml
+
+
+def test_the_readme_describes_each_column_as_the_code_defines_it():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Open data") : readme.index("## Performance")]
+    table = section[section.index("| field | meaning |") :].split("\n\n")[0]
+    documented = re.findall(r"^\| `(\w+)` \| (.+) \|$", table, re.M)
+    assert documented == [(column.name, column.meaning) for column in open_data.columns()]

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from pledges.forms import ManageForm, PledgeForm
 from pledges.management.commands import seed_signatories
 from pledges.models import Pledge
-from tests.factories import make_pledge, sign_up_answers
+from tests.factories import admin_edit, make_pledge, sign_up_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -54,19 +54,6 @@ REFUSED = [
 
 def messages(errors, field):
     return " ".join(str(message) for message in errors.get(field, []))
-
-
-def admin_edit(client, pledge, **changes):
-    """Send the admin's change form for a pledge, as a moderator would, with some changes."""
-    url = f"/admin/pledges/pledge/{pledge.pk}/change/"
-    form = client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
-    data.pop("logo", None)
-    data = {name: ("on" if value is True else value) for name, value in data.items()}
-    data.update({"events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0, **changes})
-    response = client.post(url, data)
-    errors = response.context["adminform"].form.errors if response.status_code == 200 else {}
-    return response, errors
 
 
 @pytest.mark.parametrize("field, typed, stored", TIDIED)

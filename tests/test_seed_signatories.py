@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from pledges.models import Pledge
 
@@ -22,3 +23,8 @@ def test_seed_signatories_makes_varied_approved_demo_data(client):
     assert re.search(r"Showing 1–48 of 300", client.get("/signatories/").content.decode())
     call_command("seed_signatories", "--delete", verbosity=0)
     assert not Pledge.objects.exists()
+
+
+def test_no_demo_signatory_is_approved_in_the_future():
+    call_command("seed_signatories", 300, verbosity=0)
+    assert not Pledge.objects.filter(approved_at__gt=timezone.now()).exists()
