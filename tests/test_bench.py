@@ -29,6 +29,7 @@ def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
         "BENCH_CONNECTIONS": "4",
         "BENCH_WORKERS": "2",
         "BENCH_OUTPUT": str(output),
+        "BENCH_STATIC_ROOT": str(tmp_path / "static"),
     }
     env.pop("REDIS_URL", None)
     result = subprocess.run(
