@@ -1,3 +1,4 @@
+import fcntl
 import os
 import subprocess
 import sys
@@ -17,10 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collected_static():
+def _collected_static(request, tmp_path_factory):
     # Pages name hashed static files, which exist only after collectstatic; run it
     # every time (about 2 s) so that a new or changed file is never missing.
-    call_command("collectstatic", interactive=False, verbosity=0)
+    if not hasattr(request.config, "workerinput"):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return
+    # Under pytest -n the workers share STATIC_ROOT: the first runs it, the others wait,
+    # so that none reads a manifest another is writing.
+    run = tmp_path_factory.getbasetemp().parent  # the same folder for every worker
+    with open(run / "collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = run / "collectstatic.done"
+        if not done.exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
+            done.touch()
 
 
 @pytest.fixture(autouse=True)

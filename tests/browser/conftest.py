@@ -44,15 +44,20 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.slow)  # each starts a live server and a browser
 
 
-def pytest_collection_finish(session):
-    # After deselection: a run that leaves the browser tests out needs no browser.
-    items = browser_items(session.items)
-    if not items or shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
+@pytest.fixture(scope="session", autouse=True)
+def _chromium():
+    """Skip the browser tests without Chromium, or fail them under REQUIRE_BROWSER=1.
+
+    A fixture rather than a collection hook: only the browser tests that are about to run
+    ask for it, so a run that deselects them needs no browser, and under pytest -n the
+    message reaches the report (a worker's collection error does not). Session-scoped
+    and autouse, it comes before Playwright's own browser fixture.
+    """
+    if shutil.which(CHROMIUM) or Path(CHROMIUM).exists():
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(f"REQUIRE_BROWSER=1 but {INSTALL_HINT}")
-    for item in items:
-        item.add_marker(pytest.mark.skip(reason=INSTALL_HINT))
+        pytest.fail(f"REQUIRE_BROWSER=1 but {INSTALL_HINT}", pytrace=False)
+    pytest.skip(INSTALL_HINT)
 
 
 @pytest.fixture(scope="session")
