@@ -1,6 +1,7 @@
 """The open data: each column defined once, for the CSV, the JSON and the README's schema."""
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.conf import settings
 from django.db.models.functions import TruncDate
@@ -75,8 +76,9 @@ def rows(columns):
     an export put together.
     """
     fields = list(dict.fromkeys(field for column in columns for field in column.fields))
-    at = {field: index for index, field in enumerate(fields)}
-    readers = [([at[field] for field in column.fields], column.read) for column in columns]
+    cells = [
+        _reader(column, [fields.index(field) for field in column.fields]) for column in columns
+    ]
     values = (
         Pledge.objects.public()
         .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
@@ -84,7 +86,15 @@ def rows(columns):
         .values_list(*fields)
     )
     for row in values.iterator(chunk_size=2000):
-        yield tuple(
-            row[places[0]] if read is None else read(*[row[place] for place in places])
-            for places, read in readers
-        )
+        yield tuple([cell(row) for cell in cells])
+
+
+def _reader(column, places):
+    """A function from a row of values to the column's cell, chosen once, not per row."""
+    if column.read is None:
+        return itemgetter(places[0])
+    if len(places) == 1:
+        place, read = places[0], column.read
+        return lambda row: read(row[place])
+    take, read = itemgetter(*places), column.read
+    return lambda row: read(*take(row))

@@ -310,11 +310,16 @@ def public_etag(request, *args, **kwargs):
 def open_csv(request):
     # No slug (the URL has it), and the commitments in one cell, separated by spaces.
     columns = [column for column in open_data.columns() if column.in_csv]
-    rows = (
-        [" ".join(cell) if isinstance(cell, list) else cell for cell in row]
-        for row in open_data.rows(columns)
-    )
+    lists = [index for index, column in enumerate(columns) if column.name == "commitments"]
+    rows = (_joined(row, lists) for row in open_data.rows(columns))
     return csv_response("backing-lancashire-signatories.csv", [c.name for c in columns], rows)
+
+
+def _joined(row, lists):
+    row = list(row)
+    for index in lists:
+        row[index] = " ".join(row[index])
+    return row
 
 
 @require_safe
