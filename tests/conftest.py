@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
+from django.db import connections
 from django_tasks_db.management.commands import db_worker
 
 from backing_lancashire import freshness
@@ -33,6 +34,26 @@ def _collected_static(request, tmp_path_factory):
         if not done.exists():
             call_command("collectstatic", interactive=False, verbosity=0)
             done.touch()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, with PostgreSQL's freed before they are dropped.
+
+    A thread a test starts (a browser test's server, a race test) can leave its own
+    connection open until it is garbage-collected, and PostgreSQL refuses to drop a
+    database anyone is connected to: the run would end in an error after every test passed.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
