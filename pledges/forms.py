@@ -16,7 +16,6 @@ from pledges.models import (
     Pledge,
     Sector,
     Size,
-    already_signed,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
 from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE, line_endings
@@ -224,16 +223,6 @@ class PledgeForm(forms.ModelForm):
     def clean_logo(self):
         upload = self.cleaned_data["logo"]
         return clean_logo(upload) if upload else None
-
-    def validate_unique(self):
-        # A form about to be saved leaves the one-pledge rule to the database's unique
-        # indexes, which Pledge.submit answers with DuplicatePledge; one with other
-        # mistakes checks now, so that the visitor hears of all of them at once.
-        if self.errors:
-            super().validate_unique()
-
-    def add_duplicate_error(self, existing):
-        self.add_error(None, already_signed(self.instance, existing))
 
     # Bot checks: not errors a person would see, so the view decides what to do.
 

@@ -149,7 +149,7 @@ class PledgeStateError(Exception):
 
 
 class DuplicatePledge(Exception):
-    """The organisation already has an active pledge."""
+    """The organisation already has an active pledge: another sign-up was confirmed first."""
 
     def __init__(self, existing=None):
         self.existing = existing
@@ -159,8 +159,9 @@ class DuplicatePledge(Exception):
 def already_signed(pledge, existing):
     """The one answer to "this organisation has signed already", beside the field that matched.
 
-    It links to the public entry, or offers a new confirmation link, but says nothing
-    private. `existing` is None when a race was lost to a pledge that has gone again.
+    It links to the entry only when the entry is public and was found by its name: a
+    Companies House number, which the form promises not to publish, never leads to a
+    page. `existing` is None when a race was lost to a pledge that has gone again.
     """
     same_number = (
         existing is not None
@@ -168,22 +169,16 @@ def already_signed(pledge, existing):
         and existing.companies_house_number == pledge.companies_house_number
         and existing.name.lower() != pledge.name.lower()
     )
-    if existing is None:
-        message = format_html("{} has already signed the pledge.", pledge.name)
-        return ValidationError({"name": message}, code="duplicate")
-    who = "An organisation with this Companies House number" if same_number else existing.name
-    if existing.is_public():
+    who = "An organisation with this Companies House number" if same_number else pledge.name
+    if existing is not None and existing.is_public() and not same_number:
         message = format_html(
             '{} has already signed the pledge: <a href="{}">see its entry on the wall</a>.',
-            who,
+            existing.name,
             existing.get_absolute_url(),
         )
-    elif existing.status == Status.UNVERIFIED:
+    elif existing is not None and existing.status == Status.PENDING:
         message = format_html(
-            "{} has already signed the pledge, and is waiting for the email address to be "
-            'confirmed. If that was you, <a href="{}">get a new confirmation link</a>.',
-            who,
-            reverse("pledges:resend"),
+            "{} has already signed the pledge, and it is awaiting review by our team.", who
         )
     else:
         message = format_html("{} has already signed the pledge.", who)
@@ -205,8 +200,8 @@ class PledgeQuerySet(models.QuerySet):
     def manageable(self):
         return self.filter(status__in=MANAGEABLE)
 
-    def same_organisation(self, *, name, companies_house_number=""):
-        """Active pledges that the one-per-organisation rule counts as this organisation.
+    def matching(self, *, name, companies_house_number=""):
+        """The pledges that stop this organisation signing again: its active ones.
 
         Names are compared with the database's own lower(), exactly as the unique
         index does, so the check and the constraint never disagree.
@@ -215,10 +210,6 @@ class PledgeQuerySet(models.QuerySet):
         if companies_house_number:
             same |= Q(companies_house_number=companies_house_number)
         return self.active().alias(lower_name=Lower("name")).filter(same)
-
-    def matching(self, **organisation):
-        """The pledges that stop this organisation signing again."""
-        return self.same_organisation(**organisation).exclude(pk__in=self.expired().values("pk"))
 
     def expired(self):
         """Unverified pledges whose link has run out: purged daily, and never in the way."""
@@ -389,9 +380,10 @@ class Pledge(models.Model):
     def validate_unique(self, exclude=None):
         """Django's checks, and one active pledge per organisation.
 
-        That rule is the database's (the constraints in Meta) and Pledge.submit answers
-        a refusal; checking here, through the same query, says so beside the field
-        before anything is saved, and lets a pledge whose link has expired go.
+        That rule is the database's (the constraints in Meta), and Pledge.verify answers
+        its refusal; checking here, through the same query, says so beside the field
+        before anything is saved. A new sign-up is checked against the active pledges
+        though it holds no place itself until it is confirmed.
         """
         exclude = set(exclude or ())
         errors = {}
@@ -399,13 +391,8 @@ class Pledge(models.Model):
             super().validate_unique(exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        if "name" not in exclude and self.status in ACTIVE:
-            number = "" if "companies_house_number" in exclude else self.companies_house_number
-            existing = (
-                Pledge.objects.matching(name=self.name, companies_house_number=number)
-                .exclude(pk=self.pk)
-                .first()
-            )
+        if "name" not in exclude and self.status in [Status.UNVERIFIED, *ACTIVE]:
+            existing = self.rival(by_number="companies_house_number" not in exclude)
             if existing:
                 errors = already_signed(self, existing).update_error_dict(errors)
         if errors:
@@ -427,17 +414,14 @@ class Pledge(models.Model):
 
     @classmethod
     def submit(cls, **fields):
-        """Save a new, unverified pledge and record it, or raise DuplicatePledge.
+        """Save a new, unverified pledge, record it and queue its confirmation email.
 
-        The insert is tried first and the database's constraints decide; only a
-        refusal costs more queries (a slug taken, or a lapsed pledge in the way).
+        An unconfirmed pledge holds no place (see ACTIVE), so only its slug can clash.
         """
         logo = fields.pop("logo", None)
         pledge = cls(**fields)
         base = slugify(pledge.name)[:200] or "organisation"
-        same = {"name": pledge.name, "companies_house_number": pledge.companies_house_number}
-        attempt = 1
-        while attempt < 12:
+        for attempt in range(1, 12):
             # A few tidy slugs first (acme, acme-2, ...), then random ones, which cannot run out.
             pledge.slug = (
                 base
@@ -462,16 +446,8 @@ class Pledge(models.Model):
                     raise
                 pledge.pk = None
                 pledge._state.adding = True
-            # A pledge left unconfirmed past its link's life holds no place: clear it, retry.
-            lapsed = cls.objects.expired().filter(
-                pk__in=cls.objects.same_organisation(**same).values("pk")
-            )
-            if lapsed.exists():
-                lapsed.delete()
-                continue
             if not cls.objects.filter(slug=pledge.slug).exists():
-                raise DuplicatePledge(cls.objects.matching(**same).first())
-            attempt += 1  # the slug is taken: try the next
+                raise IntegrityError(f"Pledge {pledge.name!r} refused, with its slug free")
         raise IntegrityError(f"No free slug for {base!r}")
 
     # Transitions ----------------------------------------------------------
@@ -493,18 +469,36 @@ class Pledge(models.Model):
                 changes[stamp] = timezone.now()
             for field, value in changes.items():
                 setattr(current, field, value)
-                setattr(self, field, value)
             current.save(update_fields=list(changes))
+            for field, value in changes.items():
+                setattr(self, field, value)
             if email:
                 tasks.queue(email, self)
 
     def verify(self):
-        self._move(
-            PledgeEvent.Action.VERIFIED,
-            self.Status.PENDING,
-            allowed_from=[self.Status.UNVERIFIED],
-            stamp="verified_at",
-            email="moderators",
+        """Confirm the address; the organisation's place goes to the first confirmed.
+
+        Raises DuplicatePledge, with the pledge that holds the place, if another
+        sign-up for the organisation was confirmed first (the database's constraint).
+        """
+        try:
+            self._move(
+                PledgeEvent.Action.VERIFIED,
+                self.Status.PENDING,
+                allowed_from=[self.Status.UNVERIFIED],
+                stamp="verified_at",
+                email="moderators",
+            )
+        except IntegrityError:
+            raise DuplicatePledge(self.rival()) from None
+
+    def rival(self, *, by_number=True):
+        """The active pledge of the same organisation that stops this one, if any."""
+        number = self.companies_house_number if by_number else ""
+        return (
+            Pledge.objects.matching(name=self.name, companies_house_number=number)
+            .exclude(pk=self.pk)
+            .first()
         )
 
     def approve(self, *, by):

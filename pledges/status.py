@@ -11,7 +11,9 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-# A pledge in these holds its organisation's one place.
-ACTIVE = [Status.UNVERIFIED, Status.PENDING, Status.APPROVED]
+# A pledge in these holds its organisation's one place. An unconfirmed sign-up holds
+# none, so that nobody can block an organisation with a sign-up they never confirm:
+# of several, the first to be confirmed takes the place.
+ACTIVE = [Status.PENDING, Status.APPROVED]
 # The organisation can still change or withdraw it, and be sent a link to do so.
 MANAGEABLE = [Status.PENDING, Status.APPROVED]

@@ -44,12 +44,8 @@ def sign(request):
             return redirect("pledges:check_email")
         if over_limit(request, "sign"):
             return too_many(request)
-        try:
-            form.save()
-        except DuplicatePledge as duplicate:
-            form.add_duplicate_error(duplicate.existing)
-        else:
-            return redirect("pledges:check_email")
+        form.save()
+        return redirect("pledges:check_email")
     name = (form["name"].value() or "").strip() if form.is_bound else ""
     return render(
         request,
@@ -82,11 +78,18 @@ def verify(request, token):
         return link_problem(request, BadLink(expired=True))
     context = {"pledge": pledge, "canonical": "/pledge/"}
     if pledge.status == Pledge.Status.UNVERIFIED and request.method == "POST":
-        with suppress(PledgeStateError):  # a double click: the first press did it
+        try:
             pledge.verify()
+        except PledgeStateError:  # a double click: the first press did it
+            pass
+        except DuplicatePledge:
+            return beaten(request, pledge)
+        else:
             return render(
                 request, "pledges/verified.html", {**context, "title": "Thank you for signing"}
             )
+    if pledge.status == Pledge.Status.UNVERIFIED and pledge.rival():
+        return beaten(request, pledge)
     if pledge.status == Pledge.Status.UNVERIFIED:
         return render(request, "pledges/confirm.html", {**context, "title": "Confirm your pledge"})
     pledge.refresh_from_db()
@@ -94,6 +97,20 @@ def verify(request, token):
         request,
         "pledges/already_verified.html",
         {**context, "title": "You have already confirmed your email"},
+    )
+
+
+def beaten(request, pledge):
+    """Another sign-up for the organisation was confirmed first: this one cannot be."""
+    return render(
+        request,
+        "pledges/beaten.html",
+        {
+            "pledge": pledge,
+            "title": "Your organisation has already signed",
+            "canonical": "/pledge/",
+        },
+        status=409,
     )
 
 

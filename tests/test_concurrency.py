@@ -6,7 +6,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from pledges.models import DuplicatePledge, Pledge
+from pledges.models import Pledge
+from pledges.tokens import make_token
 from tests.factories import make_pledge, sign_up_answers
 
 pytestmark = [
@@ -41,50 +42,36 @@ def at_once(work, count=2):
     return results
 
 
-def pledge_fields():
-    """Everything Pledge.submit needs but a name, taken from a pledge then removed."""
-    base = make_pledge(name="Template Org")
-    skip = ("id", "slug", "name", "logo", "status", "submitted_at")
-    fields = {
-        f.name: getattr(base, f.name) for f in Pledge._meta.concrete_fields if f.name not in skip
-    }
-    base.delete()
-    return fields
-
-
-def test_two_sign_ups_at_once_make_one_pledge_and_one_clear_message():
+def test_two_sign_ups_at_once_are_both_taken_and_one_confirmation_wins():
     def sign(i):
         answers = sign_up_answers(name="Ribble Valley Bakery", email=f"person{i}@example.org")
-        response = Client().post("/pledge/", answers)
-        return response.status_code, response.content.decode()
+        return Client().post("/pledge/", answers).status_code
 
-    results = at_once(sign)
+    assert at_once(sign) == [302, 302]
+    first, second = Pledge.objects.all()
 
-    assert sorted(status for status, _ in results) == [200, 302]
-    (page,) = [html for status, html in results if status == 200]
-    assert "Ribble Valley Bakery has already signed the pledge" in page
-    assert Pledge.objects.count() == 1
+    def confirm(i):
+        return Client().post(f"/pledge/verify/{make_token([first, second][i])}/").status_code
+
+    assert sorted(at_once(confirm)) == [200, 409]
+    assert Pledge.objects.active().count() == 1
 
 
-def test_the_database_refuses_the_second_of_two_simultaneous_inserts():
-    fields = pledge_fields()
+def test_the_database_refuses_all_but_one_of_simultaneous_confirmations():
+    pledges = [make_pledge(name="Pendle Widgets", email=f"p{i}@example.org") for i in range(4)]
 
-    results = at_once(lambda i: Pledge.submit(**{**fields, "name": "Pendle Widgets"}), count=4)
+    results = at_once(lambda i: pledges[i].verify(), count=4)
 
-    winners = [r for r in results if isinstance(r, Pledge)]
-    losers = [r for r in results if isinstance(r, DuplicatePledge)]
-    assert len(winners) == 1 and len(losers) == 3, results
-    assert Pledge.objects.filter(name="Pendle Widgets").count() == 1
+    assert sorted(type(r).__name__ for r in results) == ["DuplicatePledge"] * 3 + ["NoneType"]
+    assert Pledge.objects.active().filter(name="Pendle Widgets").count() == 1
 
 
 def test_the_same_companies_house_number_cannot_slip_in_twice():
-    fields = pledge_fields()
+    pledges = [
+        make_pledge(name=f"Trading Name {i}", companies_house_number="01234567") for i in range(2)
+    ]
 
-    results = at_once(
-        lambda i: Pledge.submit(
-            **{**fields, "name": f"Trading Name {i}", "companies_house_number": "01234567"}
-        )
-    )
+    results = at_once(lambda i: pledges[i].verify())
 
-    assert sorted(type(r).__name__ for r in results) == ["DuplicatePledge", "Pledge"], results
-    assert Pledge.objects.filter(companies_house_number="01234567").count() == 1
+    assert sorted(type(r).__name__ for r in results) == ["DuplicatePledge", "NoneType"], results
+    assert Pledge.objects.active().filter(companies_house_number="01234567").count() == 1

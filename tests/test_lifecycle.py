@@ -80,10 +80,8 @@ def test_a_stale_copy_cannot_move_a_pledge_twice(staff, pending):
     assert Pledge.objects.get(pk=pending.pk).status == S.APPROVED
 
 
-def test_active_pledges_are_the_unverified_pending_and_approved():
+def test_active_pledges_are_the_pending_and_approved():
     # Which are public: test_privacy.py.
     for status in S:
         make_pledge(status=status)
-    assert sorted(p.status for p in Pledge.objects.active()) == sorted(
-        [S.UNVERIFIED, S.PENDING, S.APPROVED]
-    )
+    assert sorted(p.status for p in Pledge.objects.active()) == sorted([S.PENDING, S.APPROVED])

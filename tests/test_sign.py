@@ -5,6 +5,7 @@ from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
 from pledges.models import Pledge, PledgeEvent
+from pledges.tokens import make_token
 from tests.factories import make_pledge, sign_up_answers
 
 pytestmark = pytest.mark.django_db
@@ -261,10 +262,8 @@ def test_uk_phone_numbers_are_kept_in_international_form(client, typed):
 def test_an_active_pledge_blocks_a_second_one_case_insensitively(client):
     make_pledge(name="Ribble Valley Bakery", status=Pledge.Status.PENDING)
     response = post(client, name="RIBBLE valley bakery")
-    assert field_error(
-        response, "name"
-    ) == "RIBBLE valley bakery has already signed the pledge." or (
-        field_error(response, "name") == "Ribble Valley Bakery has already signed the pledge."
+    assert field_error(response, "name") == (
+        "RIBBLE valley bakery has already signed the pledge, and it is awaiting review by our team."
     )
     assert Pledge.objects.count() == 1
     assert not DBTaskResult.objects.exists()  # no email queued
@@ -273,7 +272,9 @@ def test_an_active_pledge_blocks_a_second_one_case_insensitively(client):
 def test_a_duplicate_is_named_beside_the_other_mistakes_at_once(client):
     make_pledge(name="Ribble Valley Bakery", status=Pledge.Status.PENDING)
     response = post(client, postcode="nonsense")
-    assert field_error(response, "name") == "Ribble Valley Bakery has already signed the pledge."
+    assert field_error(response, "name") == (
+        "Ribble Valley Bakery has already signed the pledge, and it is awaiting review by our team."
+    )
     assert field_error(response, "postcode") == "Enter a real UK postcode, like PR1 2AB."
     assert Pledge.objects.count() == 1
 
@@ -290,14 +291,23 @@ def test_an_approved_duplicate_links_to_its_entry_and_reveals_nothing_private(cl
         assert private not in html
 
 
-def test_the_same_companies_house_number_is_a_duplicate(client):
-    make_pledge(name="Acme Holdings", companies_house_number="01234567")
+@pytest.mark.parametrize(
+    "status, words",
+    [
+        (Pledge.Status.APPROVED, "has already signed the pledge."),
+        (
+            Pledge.Status.PENDING,
+            "has already signed the pledge, and it is awaiting review by our team.",
+        ),
+    ],
+)
+def test_the_same_companies_house_number_is_a_duplicate_that_leads_nowhere(client, status, words):
+    # The form promises not to publish the number: it must not lead to the entry it is on.
+    make_pledge(name="Acme Holdings", companies_house_number="01234567", status=status)
     response = post(client, companies_house_number="1234567")
-    assert field_error(response, "companies_house_number") == (
-        "An organisation with this Companies House number has already signed the pledge, "
-        "and is waiting for the email address to be confirmed. If that was you, "
-        '<a href="/pledge/resend/">get a new confirmation link</a>.'
-    )
+    error = field_error(response, "companies_house_number")
+    assert error == f"An organisation with this Companies House number {words}"
+    assert "Acme" not in response.content.decode()
     assert Pledge.objects.count() == 1
 
 
@@ -343,7 +353,9 @@ def test_an_empty_post_shows_every_error(client):
 def test_look_alike_characters_make_the_same_name(client):
     make_pledge(name="Kx Ltd", status=Pledge.Status.PENDING)
     response = post(client, name="\u212ax Ltd")  # a Kelvin sign, not a K
-    assert field_error(response, "name") == "Kx Ltd has already signed the pledge."
+    assert field_error(response, "name") == (
+        "Kx Ltd has already signed the pledge, and it is awaiting review by our team."
+    )
     assert Pledge.objects.count() == 1
 
 
@@ -369,10 +381,33 @@ def test_line_breaks_count_once_in_the_statement(client):
     assert Pledge.objects.get().statement == "\n".join(["abcd"] * 100)
 
 
-def test_an_expired_unconfirmed_pledge_does_not_block_the_real_organisation(client):
-    squatter = make_pledge(name="Ribble Valley Bakery")
-    Pledge.objects.filter(pk=squatter.pk).update(
-        submitted_at=squatter.submitted_at.replace(year=2025)
+@pytest.mark.parametrize("same", [{}, {"name": "Trading Name Ltd"}])
+def test_an_unconfirmed_sign_up_holds_no_place_and_reveals_nothing(client, same):
+    # A stranger signs with the organisation's name or Companies House number and never
+    # confirms: the organisation can still sign, and hears nothing of the stranger.
+    make_pledge(
+        name="Ribble Valley Bakery", companies_house_number="01234567", email="x@evil.example"
     )
-    assert post(client).status_code == 302
-    assert list(Pledge.objects.values_list("email", flat=True)) == ["jo@ribble-bakery.example"]
+    response = post(client, companies_house_number="01234567", **same)
+    assert response.status_code == 302, field_error(response, "name")
+    assert Pledge.objects.filter(status=Pledge.Status.UNVERIFIED).count() == 2
+
+
+def test_of_two_unconfirmed_sign_ups_the_first_to_confirm_wins(client):
+    squatter = make_pledge(name="Ribble Valley Bakery", email="x@evil.example")
+    assert post(client, name="ribble valley bakery").status_code == 302
+    real = Pledge.objects.exclude(pk=squatter.pk).get()
+
+    page = client.post(f"/pledge/verify/{make_token(real)}/")
+    assert "Thank you for signing" in page.content.decode()
+
+    # The other hears it plainly, on opening its link and on pressing the button.
+    for answer in (client.get, client.post):
+        page = answer(f"/pledge/verify/{make_token(squatter)}/")
+        assert page.status_code == 409
+        assert "Another sign-up for Ribble Valley Bakery was confirmed before this one" in (
+            page.content.decode()
+        )
+    squatter.refresh_from_db()
+    assert squatter.status == Pledge.Status.UNVERIFIED
+    assert list(Pledge.objects.active()) == [real]
