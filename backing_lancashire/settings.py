@@ -235,6 +235,8 @@ if PLEDGE_RATE_LIMIT.lower() == "off":
 elif not re.fullmatch(r"\d+/\d*[smhd]", PLEDGE_RATE_LIMIT):
     fail(f"PLEDGE_RATE_LIMIT must look like 5/h (or be off), not {PLEDGE_RATE_LIMIT!r}.")
 PLEDGE_MIN_FILL_SECONDS = env_int("PLEDGE_MIN_FILL_SECONDS", 3)
+# How long a sign-up form works once shown; each form's token signs up one organisation.
+PLEDGE_FORM_MAX_AGE = timedelta(hours=env_int("PLEDGE_FORM_HOURS", 2))
 # With the cache unreachable nothing can be counted: let sign-ups through rather than turn
 # everyone away. The honeypot, the fill time, email confirmation and moderation still stand.
 RATELIMIT_FAIL_OPEN = True

@@ -4,8 +4,12 @@ from urllib.parse import urlencode
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from phonenumber_field.formfields import PhoneNumberField
 
 from pledges.logos import clean_logo
@@ -22,6 +26,30 @@ from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE, line_endings
 from pledges.wording import PRIVACY_NOTICE_VERSION
 
 STARTED_SALT = "pledges.form-started"
+
+
+def started_token(visitor, at=None):
+    """When the form was shown, and to whom (a digest of the visitor's CSRF secret),
+    signed so that it cannot be forged or carried to another visitor."""
+    at = timezone.now().timestamp() if at is None else at
+    return signing.dumps([at, _visitor_digest(visitor)], salt=STARTED_SALT)
+
+
+def _visitor_digest(visitor):
+    return salted_hmac(STARTED_SALT, visitor).hexdigest()[:16]
+
+
+def read_started(token, visitor):
+    """When a form shown to this visitor was shown, or None for a forged, foreign or
+    malformed token."""
+    try:
+        at, digest = signing.loads(token, salt=STARTED_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(at, int | float) or digest != _visitor_digest(visitor):
+        return None
+    return at
+
 
 # What each field holds is the model's rule (pledges.validators); these forms add only
 # the words and layout of their own page.
@@ -179,8 +207,10 @@ class PledgeForm(forms.ModelForm):
             "district": {"required": "Select the district your organisation is based in."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, visitor="", **kwargs):
+        """`visitor` is the visitor's CSRF secret, which the fill-time token is bound to."""
         super().__init__(*args, **kwargs)
+        self.visitor = visitor
         for name in ("organisation_type", "sector", "size", "district"):
             self.fields[name].choices = [("", "Select…"), *self.fields[name].choices[1:]]
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -192,7 +222,7 @@ class PledgeForm(forms.ModelForm):
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
         if not self.is_bound:
-            self.initial["started"] = signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+            self.initial["started"] = started_token(visitor)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -224,18 +254,45 @@ class PledgeForm(forms.ModelForm):
         upload = self.cleaned_data["logo"]
         return clean_logo(upload) if upload else None
 
+    def clean(self):
+        super().clean()
+        # A form left open for hours is a person's (a bot would not wait): say so, and
+        # send the page back with a fresh token so that the next try goes through.
+        shown = read_started(self.data.get("started", ""), self.visitor)
+        max_age = settings.PLEDGE_FORM_MAX_AGE.total_seconds()
+        if settings.PLEDGE_MIN_FILL_SECONDS and shown and self._age(shown) > max_age:
+            self.data = self.data.copy()
+            self.data["started"] = started_token(self.visitor)
+            hours = round(max_age / 3600)
+            raise ValidationError(
+                f"This form was open for more than {hours} hour{'s'[: hours != 1]}, so we "
+                "could not take it. Check your answers and send it again.",
+                code="expired",
+            )
+
+    @staticmethod
+    def _age(shown):
+        return timezone.now().timestamp() - shown
+
     # Bot checks: not errors a person would see, so the view decides what to do.
 
     def looks_automated(self, min_seconds):
+        """A filled honeypot, a missing, forged or foreign token, a form sent too fast, or
+        a token used before. Spends the token: call it once, just before saving."""
         if self.data.get("leave_blank"):
             return True
         if not min_seconds:
             return False
-        try:
-            started = signing.loads(self.data.get("started", ""), salt=STARTED_SALT)
-        except signing.BadSignature:
+        token = self.data.get("started", "")
+        shown = read_started(token, self.visitor)
+        if shown is None or self._age(shown) < min_seconds:
             return True
-        return timezone.now().timestamp() - started < min_seconds
+        # One sign-up per token, counted in the shared cache for as long as it could work.
+        # An unreachable cache answers None, not False: let the person through, as the
+        # rate limits do.
+        used = "pledges:form-token:" + salted_hmac(STARTED_SALT, token).hexdigest()
+        timeout = settings.PLEDGE_FORM_MAX_AGE.total_seconds()
+        return cache.add(used, True, timeout=timeout) is False
 
     def pledge_fields(self):
         """What the model needs to create the pledge, as the model's rules left it,

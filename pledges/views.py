@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
@@ -34,7 +35,14 @@ def too_many(request):
 def sign(request):
     if request.method == "POST" and over_limit(request, "sign-attempts", times=10):
         return too_many(request)  # a looser limit on every attempt, valid or not
-    form = PledgeForm(request.POST, request.FILES) if request.method == "POST" else PledgeForm()
+    if request.method == "GET":
+        get_token(request)  # a CSRF secret for a new visitor, which the form is bound to
+    visitor = request.META.get("CSRF_COOKIE", "")
+    form = (
+        PledgeForm(request.POST, request.FILES, visitor=visitor)
+        if request.method == "POST"
+        else PledgeForm(visitor=visitor)
+    )
     if request.method == "POST" and form.is_valid():
         # Only a form that would be saved is checked for bots, so that a person who
         # sends it half-filled straight away still sees what to fix.

@@ -4,12 +4,11 @@ import io
 import itertools
 import time
 
-from django.core import signing
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from pledges.forms import STARTED_SALT
+from pledges.forms import started_token
 from pledges.models import Pledge
 
 _numbers = itertools.count(1)
@@ -43,9 +42,10 @@ def sign_up_answers(**overrides):
     return {key: value for key, value in answers.items() if value is not None}
 
 
-def started(seconds_ago):
-    """The signed time the form was shown, as the form itself writes it."""
-    return signing.dumps(time.time() - seconds_ago, salt=STARTED_SALT)
+def started(seconds_ago, visitor=""):
+    """The signed time the form was shown, as the form writes it for a visitor whose CSRF
+    secret is `visitor` (none: the test client sends no CSRF cookie unless it has one)."""
+    return started_token(visitor, at=time.time() - seconds_ago)
 
 
 def make_pledge(status=Pledge.Status.UNVERIFIED, **fields):

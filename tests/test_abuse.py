@@ -1,13 +1,15 @@
 import re
+import time
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django_tasks_db.models import DBTaskResult
 
 from backing_lancashire.client import client_ip
 from pledges.abuse import over_limit
+from pledges.forms import read_started
 from pledges.models import Pledge
 from tests.factories import sign_up_answers, started
 
@@ -103,6 +105,48 @@ def test_a_form_sent_too_fast_or_without_its_start_time_saves_nothing(client, se
     assert response.status_code == 302
     assert not Pledge.objects.exists()
     assert not DBTaskResult.objects.exists()  # no email queued
+
+
+def test_a_form_token_signs_up_one_organisation_only(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    token = started(seconds_ago=60)
+    for n in range(3):
+        answers = sign_up_answers(name=f"Organisation {n}", email=f"o{n}@example.org")
+        response = client.post("/pledge/", {**answers, "started": token})
+        assert response["Location"] == "/pledge/check-your-email/"
+    assert list(Pledge.objects.values_list("name", flat=True)) == ["Organisation 0"]
+
+
+def test_a_form_token_works_only_for_the_visitor_it_was_shown_to(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    shown = client.get("/pledge/")
+    secret = shown.cookies[settings.CSRF_COOKIE_NAME].value
+    token = re.search(r'name="started" value="([^"]+)"', shown.content.decode()).group(1)
+    assert read_started(token, secret) is not None
+
+    # Another visitor (another CSRF secret) cannot use it.
+    stranger = Client()
+    stranger.cookies[settings.CSRF_COOKIE_NAME] = "x" * 32
+    assert stranger.post("/pledge/", sign_up_answers(started=token)).status_code == 302
+    assert not Pledge.objects.exists()
+
+    # The visitor it was shown to can, once the minimum time has passed.
+    answers = sign_up_answers(started=started(seconds_ago=60, visitor=secret))
+    assert client.post("/pledge/", answers).status_code == 302
+    assert Pledge.objects.count() == 1
+
+
+def test_a_form_open_too_long_is_sent_back_with_a_message_and_a_fresh_token(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    response = client.post("/pledge/", sign_up_answers(started=started(seconds_ago=3 * 3600)))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This form was open for more than 2 hours, so we could not take it." in html
+    assert 'value="Ribble Valley Bakery"' in html  # nothing typed is lost
+    assert not Pledge.objects.exists()
+    fresh = re.search(r'name="started" value="([^"]+)"', html).group(1)
+    shown = read_started(fresh, "")
+    assert shown is not None and time.time() - shown < 60
 
 
 def test_the_fill_time_check_can_be_switched_off(client, settings):
