@@ -66,3 +66,27 @@ def rejection(pledge):
 
 def manage_link(pledge):
     send("manage", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+
+
+def change_for_moderator(pledge, *, to):
+    change = pledge.changes.filter(status="open").first()
+    if change is None:
+        return  # decided or withdrawn since
+    link = absolute(reverse("admin:pledges_proposedchange_change", args=[change.pk]))
+    fields = ", ".join(label for label, _, _ in change.comparison())
+    send("change_moderator", [to], {"pledge": pledge, "link": link, "fields": fields})
+
+
+def change_approval(pledge, *, change):
+    send("change_approved", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+
+
+def change_rejection(pledge, *, change):
+    change = pledge.changes.get(pk=change)
+    context = {
+        "pledge": pledge,
+        "reason": change.get_reason_display(),
+        "note": change.note,
+        **pledge_links(pledge),
+    }
+    send("change_rejected", [pledge.email], context)

@@ -18,6 +18,7 @@ from pledges.models import (
     District,
     OrganisationType,
     Pledge,
+    ProposedChange,
     Sector,
     Size,
 )
@@ -84,6 +85,25 @@ def statement_field(**options):
             **options,
         }
     )
+
+
+# What browsers may fill in for people, by field.
+AUTOCOMPLETE = {
+    "name": "organization",
+    "postcode": "postal-code",
+    "contact_name": "name",
+    "contact_role": "organization-title",
+    "email": "email",
+    "phone": "tel",
+}
+
+
+def fill_in(fields):
+    for name, token in AUTOCOMPLETE.items():
+        if name in fields:
+            fields[name].widget.attrs["autocomplete"] = token
+    if "phone" in fields:
+        fields["phone"].widget.input_type = "tel"
 
 
 COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
@@ -213,13 +233,8 @@ class PledgeForm(forms.ModelForm):
         self.visitor = visitor
         for name in ("organisation_type", "sector", "size", "district"):
             self.fields[name].choices = [("", "Select…"), *self.fields[name].choices[1:]]
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["contact_role"].widget.attrs["autocomplete"] = "organization-title"
-        self.fields["name"].widget.attrs["autocomplete"] = "organization"
-        self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", size=10)
-        self.fields["phone"].widget.input_type = "tel"
-        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        fill_in(self.fields)
+        self.fields["postcode"].widget.attrs["size"] = 10
         self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
         if not self.is_bound:
             self.initial["started"] = started_token(visitor)
@@ -331,7 +346,8 @@ class ManageForm(forms.ModelForm):
     """What an organisation may change about its own pledge.
 
     It works on a copy: the pledge itself stays as stored until Pledge.update_details
-    applies and records the changes.
+    applies and records the changes. A change waiting for review is shown as the
+    organisation left it, so that it can be revised.
     """
 
     name = PledgeForm.base_fields["name"]
@@ -344,6 +360,15 @@ class ManageForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_logo = forms.BooleanField(label="Remove our logo", required=False)
+    contact_name = PledgeForm.base_fields["contact_name"]
+    contact_role = PledgeForm.base_fields["contact_role"]
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Where we send links to manage the pledge. We do not publish it.",
+        error_messages=PledgeForm.base_fields["email"].error_messages,
+    )
+    phone = PledgeForm.base_fields["phone"]
 
     class Meta:
         model = Pledge
@@ -351,19 +376,36 @@ class ManageForm(forms.ModelForm):
         labels = {"size": "Number of employees", **COMMITMENT_LABELS}
 
     def __init__(self, *args, instance, **kwargs):
-        super().__init__(*args, instance=copy.copy(instance), **kwargs)
-        self.fields[
-            "name"
-        ].help_text = "If you change the name, our team checks the pledge again before it is shown."
+        # Found through the pledge as stored, which the comparison shows as it stands.
+        self.proposed = instance.changes.filter(status=ProposedChange.Status.OPEN).first()
+        instance = copy.copy(instance)
+        if self.proposed:
+            for field, value in self.proposed.values.items():
+                setattr(instance, field, value)
+        super().__init__(*args, instance=instance, **kwargs)
+        if self.instance.is_public():
+            self.fields["name"].help_text = "As shown on the signatory wall."
+        else:
+            self.fields["name"].help_text = PledgeForm.base_fields["name"].help_text
         if not self.instance.logo:
             del self.fields["remove_logo"]
             self.fields["new_logo"].label = "Logo (optional)"
             self.fields["new_logo"].help_text = PledgeForm.base_fields["logo"].help_text
+        fill_in(self.fields)
+        public = (
+            HTML(
+                '<p class="form-text">Our team checks changes to what the public sees before '
+                "they are shown. Until then, your entry stays as it is now.</p>"
+            )
+            if self.instance.is_public()
+            else HTML("")
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(
-                "Your organisation",
+                "What the public sees",
+                public,
                 "name",
                 "size",
                 "website",
@@ -375,6 +417,14 @@ class ManageForm(forms.ModelForm):
                 "What your organisation commits to",
                 *COMMITMENT_FIELDS,
                 css_id="commitments",
+            ),
+            Fieldset(
+                "Who we contact",
+                HTML('<p class="form-text">Never published. Changes here are saved at once.</p>'),
+                "contact_name",
+                "contact_role",
+                "email",
+                "phone",
             ),
             Submit("save", "Save changes"),
         )

@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
 from backing_lancashire import freshness
@@ -133,10 +133,26 @@ class RejectionReason(models.TextChoices):
 # How long an unverified pledge waits for its email to be confirmed.
 UNVERIFIED_FOR = timedelta(days=7)
 
-# What an organisation may change about its own pledge through the manage link.
-EDITABLE = ["name", "website", "statement", "size", *COMMITMENT_FIELDS]
+# What an organisation may change about its own pledge through the manage link (and its
+# logo). Once the pledge is approved, a change to what the public sees waits for review
+# (ProposedChange); a change to the contact details applies at once.
+EDITABLE = [
+    "name",
+    "website",
+    "statement",
+    "size",
+    *COMMITMENT_FIELDS,
+    "contact_name",
+    "contact_role",
+    "email",
+    "phone",
+]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
 PERSONAL = [*CONTACT_FIELDS, "moderator_note"]
+
+
+def field_labels(fields):
+    return ", ".join(str(Pledge._meta.get_field(field).verbose_name) for field in fields)
 
 
 class PledgeStateError(Exception):
@@ -403,6 +419,15 @@ class Pledge(models.Model):
         # message that says what to do next.
         super().validate_constraints({*(exclude or ()), "name", "companies_house_number"})
 
+    def shown(self, field):
+        """A field's value as people read it: choices by their label, ticks as Yes or No."""
+        value = getattr(self, field)
+        if self._meta.get_field(field).choices:
+            return getattr(self, f"get_{field}_display")()
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return value
+
     @property
     def monogram(self):
         """Initials for a signatory without a logo, and one of eight colours to show them in."""
@@ -538,46 +563,57 @@ class Pledge(models.Model):
                 note=note,
                 stamp="withdrawn_at",
             )
+            for change in self.changes.filter(status=ProposedChange.Status.OPEN):
+                change.close(ProposedChange.Status.WITHDRAWN, by=by)
             if by is None:
                 self.erase_personal_data()
 
     def update_details(self, changes, *, by=None):
-        """Apply the organisation's own changes; a new name goes back for review.
+        """Apply the organisation's own changes, through its manage link.
 
-        The changes go onto the locked row, so that a refused save leaves this
-        object as it was stored, and a logo written for it is removed again.
+        The contact details change at once. So does everything while the pledge waits for
+        its first review; once it is approved, a change to what the public sees is held as
+        a proposed change for a moderator to decide, and the approved version stays public.
+        Returns the fields changed at once, and the proposed change (or None).
         """
-        changed = {
-            field: value for field, value in changes.items() if getattr(self, field) != value
-        }
-        if not changed:
-            return []
         row = None
         try:
             with transaction.atomic():
                 row = Pledge.objects.select_for_update().get(pk=self.pk)
                 if row.status not in MANAGEABLE:
                     raise PledgeStateError(row, "update")
-                old_status = row.status
-                for field, value in changed.items():
-                    setattr(row, field, value)
-                if "name" in changed and old_status == Status.APPROVED:
-                    row.status = Status.PENDING
-                row.save(update_fields=[*changed, "status"])
-                labels = [str(Pledge._meta.get_field(field).verbose_name) for field in changed]
-                self.events.create(
-                    action=PledgeEvent.Action.UPDATED,
-                    from_status=old_status,
-                    to_status=row.status,
-                    actor=by,
-                    note="Changed: " + ", ".join(labels) + ".",
-                )
+                held = row.is_public()
+                now = {f: v for f, v in changes.items() if not (held and f in PUBLIC_FIELDS)}
+                applied = row._apply(now, by=by)
+                proposed = None
+                if held:
+                    public = {f: v for f, v in changes.items() if f in PUBLIC_FIELDS}
+                    proposed = ProposedChange.propose(row, public)
         except Exception:
-            # The new logo was written before the save failed: leave nothing behind.
-            if row is not None and "logo" in changed and row.logo:
+            # A new logo was written before the save failed: leave nothing behind.
+            if row is not None and row.logo.name and row.logo.name != self.logo.name:
                 row.logo.storage.delete(row.logo.name)
             raise
         self.refresh_from_db()
+        return applied, proposed
+
+    def _apply(self, changes, *, by=None, note="Changed"):
+        """Save the changes that differ on this (locked) row and record them."""
+        changed = {
+            field: value for field, value in changes.items() if getattr(self, field) != value
+        }
+        if not changed:
+            return []
+        for field, value in changed.items():
+            setattr(self, field, value)
+        self.save(update_fields=list(changed))
+        self.events.create(
+            action=PledgeEvent.Action.UPDATED,
+            from_status=self.status,
+            to_status=self.status,
+            actor=by,
+            note=f"{note}: {field_labels(changed)}.",
+        )
         return list(changed)
 
     def erase_personal_data(self):
@@ -642,6 +678,10 @@ class PledgeEvent(models.Model):
         UPDATED = "updated", "Update"
         ERASED = "erased", "Erase personal data"
         EMAIL_FAILED = "email_failed", "Email not sent"
+        CHANGE_PROPOSED = "change_proposed", "Propose a change"
+        CHANGE_APPROVED = "change_approved", "Approve the change"
+        CHANGE_REJECTED = "change_rejected", "Reject the change"
+        CHANGE_WITHDRAWN = "change_withdrawn", "Withdraw the change"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)
@@ -665,6 +705,185 @@ class PledgeEvent(models.Model):
         return str(self.actor) if self.actor else "the organisation"
 
 
+class ProposedChange(models.Model):
+    """An approved organisation's change to what the public sees, held for review.
+
+    The approved version stays public until a moderator approves the change; a pledge
+    has at most one open change, which the organisation may revise or withdraw.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="changes")
+    # The proposed value of each public field that would change (the logo aside).
+    values = models.JSONField(default=dict, blank=True)
+    logo = models.ImageField("new logo", upload_to=logo_path, blank=True)
+    remove_logo = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    note = models.TextField("note to the organisation", blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "pledge", condition=Q(status="open"), name="one_open_change_per_pledge"
+            )
+        ]
+
+    def __str__(self):
+        return f"Change to {self.pledge.name}"
+
+    @property
+    def fields(self):
+        """The public fields this change would change, in the order the admin shows them."""
+        logo = ["logo"] if self.logo or self.remove_logo else []
+        return [field for field in PUBLIC_FIELDS if field in self.values] + logo
+
+    def comparison(self):
+        """(label, now, proposed) for each field that would change, for people to read."""
+        rows = []
+        for field in self.fields:
+            model_field = Pledge._meta.get_field(field)
+            label = capfirst(model_field.verbose_name)
+            if field == "logo":
+                rows.append((label, self.pledge.logo, "" if self.remove_logo else self.logo))
+                continue
+            proposed = Pledge(**{field: self.values[field]})
+            rows.append((label, self.pledge.shown(field), proposed.shown(field)))
+        return rows
+
+    @classmethod
+    def propose(cls, pledge, public):
+        """Hold `public` (field: value, a logo upload or "" to remove it) for review.
+
+        Only what differs from the approved version is kept. An open change is revised,
+        or withdrawn if the organisation has put everything back. Called with the
+        pledge's row locked.
+        """
+        open_change = pledge.changes.filter(status=cls.Status.OPEN).first()
+        change = open_change or cls(pledge=pledge)
+        values = {
+            field: value
+            for field, value in public.items()
+            if field != "logo" and getattr(pledge, field) != value
+        }
+        logo, remove = change.logo, change.remove_logo
+        if "logo" in public:
+            new = public["logo"]
+            logo, remove = (new, False) if new else ("", bool(pledge.logo))
+        if (
+            open_change
+            and values == open_change.values
+            and (logo, remove)
+            == (
+                open_change.logo,
+                open_change.remove_logo,
+            )
+        ):
+            return open_change  # sent again as it was
+        if not values and not logo and not remove:
+            if open_change:
+                open_change.close(cls.Status.WITHDRAWN)
+            return None
+        replaced = change.logo.name if change.logo and logo != change.logo else ""
+        change.values, change.logo, change.remove_logo = values, logo, remove
+        change.proposed_at = timezone.now()
+        try:
+            change.save()
+        except Exception:
+            if change.logo and change.logo.name != replaced:
+                change.logo.storage.delete(change.logo.name)
+            raise
+        if replaced:
+            delete_logo(replaced)
+        pledge.events.create(
+            action=PledgeEvent.Action.CHANGE_PROPOSED,
+            from_status=pledge.status,
+            to_status=pledge.status,
+            note=f"Proposed: {field_labels(change.fields)}. Waiting for review.",
+        )
+        tasks.queue("change", pledge)
+        return change
+
+    def approve(self, *, by):
+        """Make the change public. Raises ValidationError if its name has been taken since."""
+        with transaction.atomic():
+            pledge = self._locked()
+            for field, value in self.values.items():
+                setattr(pledge, field, value)
+            if self.logo or self.remove_logo:
+                pledge.logo = self.logo.name if self.logo else ""
+            # The rules again, for what changes: a name may have been taken since.
+            unchanged = [f.name for f in Pledge._meta.fields if f.name not in self.values]
+            pledge.full_clean(exclude=unchanged)
+            try:
+                pledge.save(update_fields=self.fields)
+            except IntegrityError:
+                raise already_signed(pledge, None) from None
+            self._decide(self.Status.APPROVED, by, PledgeEvent.Action.CHANGE_APPROVED)
+            tasks.queue("change_approved", pledge, change=self.pk)
+
+    def reject(self, *, by, reason, note=""):
+        with transaction.atomic():
+            pledge = self._locked()
+            self.reason, self.note = reason, note
+            self._decide(
+                self.Status.REJECTED,
+                by,
+                PledgeEvent.Action.CHANGE_REJECTED,
+                " ".join(filter(None, [RejectionReason(reason).label + ".", note])),
+                fields=["reason", "note"],
+            )
+            self._drop_logo()
+            tasks.queue("change_rejected", pledge, change=self.pk)
+
+    def close(self, status, *, by=None):
+        """Withdraw the change (the organisation, or its pledge closing): nothing public moves."""
+        with transaction.atomic():
+            current = ProposedChange.objects.select_for_update().get(pk=self.pk)
+            if current.status != self.Status.OPEN:
+                self.status = current.status
+                raise PledgeStateError(self.pledge, "withdraw a change to")
+            self._decide(status, by, PledgeEvent.Action.CHANGE_WITHDRAWN)
+            self._drop_logo()
+
+    def _locked(self):
+        """The pledge, locked, once the change is known to be open and the pledge public."""
+        pledge = Pledge.objects.select_for_update().get(pk=self.pledge_id)
+        current = ProposedChange.objects.select_for_update().get(pk=self.pk)
+        if current.status != self.Status.OPEN or not pledge.is_public():
+            self.status = current.status
+            raise PledgeStateError(pledge, "decide on a change to")
+        return pledge
+
+    def _decide(self, status, by, action, note="", fields=()):
+        self.status, self.decided_at, self.decided_by = status, timezone.now(), by
+        self.save(update_fields=["status", "decided_at", "decided_by", *fields])
+        self.pledge.events.create(
+            action=action,
+            from_status=self.pledge.status,
+            to_status=self.pledge.status,
+            actor=by,
+            note=note or f"{field_labels(self.fields)}.",
+        )
+
+    def _drop_logo(self):
+        # A logo that never went public is not kept.
+        if self.logo:
+            delete_logo(self.logo.name)
+            ProposedChange.objects.filter(pk=self.pk).update(logo="")
+
+
 @receiver(post_save, sender=Pledge)
 def saved(sender, instance, **kwargs):
     """Every save, whoever makes it (a transition, the admin, a command), keeps two rules:
@@ -675,6 +894,13 @@ def saved(sender, instance, **kwargs):
         freshness.changed()
     if before.get("logo") and before["logo"] != after.get("logo", before["logo"]):
         delete_logo(before["logo"])
+
+
+@receiver(post_delete, sender=ProposedChange)
+def change_deleted(sender, instance, **kwargs):
+    # An approved change's logo is the pledge's own now, and goes with the pledge.
+    if instance.logo and instance.status != ProposedChange.Status.APPROVED:
+        delete_logo(instance.logo.name)
 
 
 @receiver(post_delete, sender=Pledge)

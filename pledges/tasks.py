@@ -41,11 +41,11 @@ def moderator_addresses():
     return sorted(addresses)
 
 
-def tell_moderators(pledge):
+def tell_moderators(pledge, kind="moderator"):
     # One message per moderator, each queued on its own, so that no moderator sees
     # another's address and a failure for one is retried without repeating the rest.
     for address in moderator_addresses():
-        queue("moderator", pledge, to=address)
+        queue(kind, pledge, to=address)
     return True
 
 
@@ -59,6 +59,19 @@ KINDS = {
     "approved": ("approval", [Status.APPROVED], emails.approval),
     "rejected": ("rejection", [Status.REJECTED], emails.rejection),
     "manage": ("manage link", MANAGEABLE, emails.manage_link),
+    # An approved organisation's proposed change (pledges.models.ProposedChange).
+    "change": (
+        "moderators' notice of a change",
+        [Status.APPROVED],
+        lambda pledge: tell_moderators(pledge, "change_moderator"),
+    ),
+    "change_moderator": (
+        "moderator's notice of a change",
+        [Status.APPROVED],
+        emails.change_for_moderator,
+    ),
+    "change_approved": ("change approval", [Status.APPROVED], emails.change_approval),
+    "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
 }
 
 

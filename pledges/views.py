@@ -19,8 +19,14 @@ from backing_lancashire.spreadsheet import batched, csv_response
 from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import over_limit
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
-from pledges.models import DuplicatePledge, Pledge, PledgeStateError, already_signed
-from pledges.tokens import BadLink, read_manage_token, read_token
+from pledges.models import (
+    DuplicatePledge,
+    Pledge,
+    PledgeStateError,
+    ProposedChange,
+    already_signed,
+)
+from pledges.tokens import BadLink, make_manage_token, read_manage_token, read_token
 from pledges.wording import pledge_text
 
 log = logging.getLogger(__name__)
@@ -194,22 +200,15 @@ def manage(request, token):
         form = ManageForm(request.POST, request.FILES, instance=pledge)
         if form.is_valid():
             try:
-                changed = pledge.update_details(form.changes())
+                applied, proposed = pledge.update_details(form.changes())
             except IntegrityError:  # another organisation took the name a moment ago
                 form.add_error(None, already_signed(form.instance, None))
             except PledgeStateError:  # staff closed the pledge since the page was opened
                 return link_problem(request, BadLink(), "pledges:manage_request")
             else:
-                if "name" in changed and pledge.status == Pledge.Status.PENDING:
-                    messages.info(
-                        request,
-                        "Your changes are saved. Because the name changed, our team will check "
-                        "the pledge again; it is off the public list until then.",
-                    )
-                elif changed:
-                    messages.success(request, "Your changes are saved.")
-                else:
-                    messages.info(request, "Nothing had changed, so nothing was saved.")
+                messages.info(request, manage_message(applied, proposed, form.proposed))
+                if "email" in applied:  # the old link was for the old address
+                    token = make_manage_token(pledge)
                 return redirect("pledges:manage", token=token)
     else:
         form = ManageForm(instance=pledge)
@@ -224,6 +223,35 @@ def manage(request, token):
             "canonical": "/pledge/manage/",
         },
     )
+
+
+def manage_message(applied, proposed, before):
+    """What the organisation is told once its changes are in."""
+    if proposed and (before is None or proposed.proposed_at != before.proposed_at):
+        held = (
+            "Our team will check the changes to what the public sees before they are shown; "
+            "until then, your entry on the wall stays as it was."
+        )
+        return ("Your contact details are saved. " if applied else "Thank you. ") + held
+    if before and not proposed:
+        return "Your entry is as approved, so there is nothing left to check."
+    if applied:
+        return "Your changes are saved."
+    return "Nothing had changed, so nothing was saved."
+
+
+@require_http_methods(["POST"])
+def manage_withdraw_change(request, token):
+    try:
+        pledge = managed_pledge(token)
+    except BadLink as bad:
+        return link_problem(request, bad, "pledges:manage_request")
+    change = pledge.changes.filter(status=ProposedChange.Status.OPEN).first()
+    if change:
+        with suppress(PledgeStateError):
+            change.close(ProposedChange.Status.WITHDRAWN)
+        messages.info(request, "Your proposed changes are withdrawn. Your entry stays as it was.")
+    return redirect("pledges:manage", token=token)
 
 
 @require_http_methods(["GET", "POST"])

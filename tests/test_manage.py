@@ -19,36 +19,41 @@ def manage_url(pledge):
 
 
 def answers(pledge, **changes):
+    """The manage form as the page shows it for `pledge`, with some answers changed."""
     data = {
         "name": pledge.name,
         "size": pledge.size,
         "website": pledge.website,
         "statement": pledge.statement,
         "commits_local_spend": "on" if pledge.commits_local_spend else "",
+        "contact_name": pledge.contact_name,
+        "contact_role": pledge.contact_role,
+        "email": pledge.email,
+        "phone": str(pledge.phone),
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v not in ("", None)}
 
 
-def test_the_manage_page_shows_the_current_details_and_no_private_one(client):
+def test_the_manage_page_shows_the_details_it_can_change_and_no_others(client):
     pledge = make_pledge(
         status=S.APPROVED, statement="We buy local.", companies_house_number="01234567"
     )
     html = client.get(manage_url(pledge)).content.decode()
-    assert f'value="{pledge.name}"' in html
+    for value in (pledge.name, pledge.contact_name, pledge.contact_role, pledge.email):
+        assert f'value="{value}"' in html
     assert "We buy local." in html
     assert "Withdraw the pledge" in html
-    for value in (pledge.email, pledge.contact_name, pledge.contact_role, pledge.postcode,
-                  str(pledge.phone), pledge.charity_number, "01234567"):  # fmt: skip
+    for value in (pledge.postcode, pledge.charity_number, "01234567"):
         assert value not in html
 
 
-def test_an_update_is_saved_and_recorded(client, approved):
-    url = manage_url(approved)
+def test_a_pending_pledge_changes_at_once_and_records_it(client, pending):
+    url = manage_url(pending)
     response = client.post(
         url,
         answers(
-            approved,
+            pending,
             website="https://example.org",
             statement="New words.",
             commits_environment="on",
@@ -57,15 +62,16 @@ def test_an_update_is_saved_and_recorded(client, approved):
         follow=True,
     )
     assert "Your changes are saved." in response.content.decode()
-    approved.refresh_from_db()
-    assert approved.status == S.APPROVED
-    assert (approved.website, approved.statement, approved.size) == (
+    pending.refresh_from_db()
+    assert pending.status == S.PENDING
+    assert (pending.website, pending.statement, pending.size) == (
         "https://example.org",
         "New words.",
         "large",
     )
-    assert approved.commits_environment
-    event = approved.events.last()
+    assert pending.commits_environment
+    assert not pending.changes.exists()
+    event = pending.events.last()
     assert event.action == "updated" and event.actor is None
     assert event.note == (
         "Changed: website, why your organisation is backing Lancashire, number of employees, "
@@ -73,12 +79,85 @@ def test_an_update_is_saved_and_recorded(client, approved):
     )
 
 
-def test_a_new_name_goes_back_for_review_and_leaves_the_wall(client, approved):
-    client.post(manage_url(approved), answers(approved, name="Renamed Ltd"))
+def test_a_change_to_an_approved_entry_waits_for_review_and_the_wall_keeps_the_old(
+    client, approved
+):
+    wall_before = client.get("/signatories/").content.decode()
+    page_before = client.get(approved.get_absolute_url()).content.decode()
+    response = client.post(
+        manage_url(approved),
+        answers(approved, name="Phishy Ltd", website="https://evil.example", statement="Click."),
+        follow=True,
+    )
+    assert "Our team will check the changes to what the public sees" in response.content.decode()
     approved.refresh_from_db()
-    assert (approved.name, approved.status) == ("Renamed Ltd", S.PENDING)
-    assert approved.events.last().to_status == "pending"
-    assert client.get(f"/signatories/{approved.slug}/").status_code == 404
+    assert approved.status == S.APPROVED and approved.statement == "We buy local."
+    assert approved.name.startswith("Test Organisation") and not approved.website
+    (change,) = approved.changes.all()
+    assert change.status == "open"
+    assert change.values == {
+        "name": "Phishy Ltd",
+        "website": "https://evil.example",
+        "statement": "Click.",
+    }
+    # Nothing public moved: the wall, the page, the feed and the open data are as they were.
+    assert client.get("/signatories/").content.decode() == wall_before
+    assert client.get(approved.get_absolute_url()).content.decode() == page_before
+    for url in ("/signatories/feed/", "/open-data/signatories.csv", "/open-data/signatories.json"):
+        body = client.get(url).getvalue().decode()
+        assert "Phishy" not in body and "evil.example" not in body
+    event = approved.events.last()
+    assert (event.action, event.note) == (
+        "change_proposed",
+        "Proposed: organisation name, website, why your organisation is backing Lancashire. "
+        "Waiting for review.",
+    )
+
+
+def test_contact_details_change_at_once_and_a_new_address_gets_a_new_link(client, approved):
+    response = client.post(
+        manage_url(approved),
+        answers(approved, contact_name="New Person", email="new@example.org"),
+        follow=True,
+    )
+    assert "Your changes are saved." in response.content.decode()
+    approved.refresh_from_db()
+    assert (approved.contact_name, approved.email) == ("New Person", "new@example.org")
+    assert not approved.changes.exists()
+    # The page it lands on works with the new address's link.
+    assert response.redirect_chain[-1][0] == manage_url(approved)
+
+
+def test_a_proposed_change_is_shown_revised_and_withdrawn_by_its_organisation(client, approved):
+    url = manage_url(approved)
+    client.post(url, answers(approved, statement="Draft one."))
+    page = client.get(url).content.decode()
+    assert "Changes waiting for review" in page
+    assert "Draft one." in page and "We buy local." in page  # after and before
+
+    client.post(url, answers(approved, statement="Draft two."))
+    (change,) = approved.changes.all()
+    assert change.values == {"statement": "Draft two."}
+
+    response = client.post(url + "withdraw-changes/", follow=True)
+    assert "Your proposed changes are withdrawn." in response.content.decode()
+    change.refresh_from_db()
+    assert change.status == "withdrawn"
+    approved.refresh_from_db()
+    assert approved.statement == "We buy local."
+    assert [e.action for e in approved.events.all()][-3:] == [
+        "change_proposed",
+        "change_proposed",
+        "change_withdrawn",
+    ]
+
+
+def test_putting_everything_back_withdraws_the_change(client, approved):
+    url = manage_url(approved)
+    client.post(url, answers(approved, statement="Draft."))
+    response = client.post(url, answers(approved), follow=True)
+    assert "nothing left to check" in response.content.decode()
+    assert approved.changes.get().status == "withdrawn"
 
 
 def test_a_new_name_must_not_belong_to_another_signatory(client, approved):
@@ -110,20 +189,37 @@ def test_bad_updates_are_refused_and_change_nothing(client, approved, field, val
 
 
 def test_a_logo_can_be_replaced_and_removed(
+    client, pending, settings, django_capture_on_commit_callbacks
+):
+    url = manage_url(pending)
+    logo = SimpleUploadedFile("l.png", image_bytes("PNG"), content_type="image/png")
+    client.post(url, {**answers(pending), "new_logo": logo})
+    pending.refresh_from_db()
+    first = pending.logo.name
+    assert first.startswith("logos/")
+    assert (settings.MEDIA_ROOT / first).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**answers(pending), "remove_logo": "on"})
+    pending.refresh_from_db()
+    assert not pending.logo
+    assert not (settings.MEDIA_ROOT / first).exists()
+
+
+def test_a_new_logo_for_an_approved_entry_waits_and_goes_if_withdrawn(
     client, approved, settings, django_capture_on_commit_callbacks
 ):
     url = manage_url(approved)
     logo = SimpleUploadedFile("l.png", image_bytes("PNG"), content_type="image/png")
     client.post(url, {**answers(approved), "new_logo": logo})
     approved.refresh_from_db()
-    first = approved.logo.name
-    assert first.startswith("logos/")
-    assert (settings.MEDIA_ROOT / first).exists()
+    assert not approved.logo
+    change = approved.changes.get()
+    assert change.logo and (settings.MEDIA_ROOT / change.logo.name).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {**answers(approved), "remove_logo": "on"})
+        client.post(url + "withdraw-changes/")
+    assert not (settings.MEDIA_ROOT / change.logo.name).exists()
     approved.refresh_from_db()
     assert not approved.logo
-    assert not (settings.MEDIA_ROOT / first).exists()
 
 
 def test_withdrawing_asks_first_then_erases_contact_details(client, approved):

@@ -131,9 +131,9 @@ def test_a_withdrawn_pledge_may_share_a_name_with_an_active_one(mod_client):
 
 def test_the_manage_form_leaves_the_pledge_as_stored_until_it_is_applied():
     pledge = make_pledge(status=S.APPROVED, name="Kendal Mint Co")
-    form = ManageForm(
-        {"name": " kendal\u00a0mint co ", "size": "large", "commits_jobs": "on"}, instance=pledge
-    )
+    answers = {"name": " kendal\u00a0mint co ", "size": "large", "commits_jobs": "on"}
+    contact = {f: str(getattr(pledge, f)) for f in ("contact_name", "contact_role", "email")}
+    form = ManageForm({**answers, **contact}, instance=pledge)
     assert form.is_valid(), form.errors
     assert form.changes()["name"] == "kendal mint co"
     assert (pledge.name, pledge.size) == ("Kendal Mint Co", "micro")
