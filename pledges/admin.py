@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges.forms import statement_field
@@ -18,6 +19,7 @@ from pledges.models import (
     Pledge,
     PledgeEvent,
     PledgeStateError,
+    ProposedChange,
     RejectionReason,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEMES
@@ -194,6 +196,14 @@ class PledgeAdmin(admin.ModelAdmin):
     def view_on_site(self, pledge):
         return pledge.get_absolute_url() if pledge.is_public() else None
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        waiting = ProposedChange.objects.filter(
+            pledge_id=object_id if str(object_id).isdigit() else None,
+            status=ProposedChange.Status.OPEN,
+        ).first()
+        extra_context = {**(extra_context or {}), "open_change": waiting}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
@@ -357,3 +367,148 @@ class PledgeAdmin(admin.ModelAdmin):
             self.decide(request, [pledge], "withdrawn", lambda p: p.withdraw(by=request.user))
             return self.back_to(pledge)
         return self.confirmation(request, "withdraw", [pledge], single=pledge)
+
+
+class ChangeStatusFilter(StatusFilter):
+    """A change's status, opening on those waiting for review."""
+
+    def lookups(self, request, model_admin):
+        return [*ProposedChange.Status.choices, ("all", "All")]
+
+    def value(self):
+        return admin.SimpleListFilter.value(self) or ProposedChange.Status.OPEN
+
+
+@admin.register(ProposedChange)
+class ProposedChangeAdmin(admin.ModelAdmin):
+    """Approved organisations' changes to what the public sees, before and after.
+
+    Deciding on a change is changing its pledge: the pledge's permissions govern it.
+    """
+
+    list_display = ["pledge", "what", "proposed_at", "status"]
+    list_filter = [ChangeStatusFilter]
+    list_select_related = ["pledge"]
+    search_fields = ["pledge__name"]
+    ordering = ["proposed_at"]
+    fields = ["pledge_link", "status", "comparison", "proposed_at", "decided", "reason", "note"]
+    readonly_fields = fields
+    change_form_template = "admin/pledges/proposedchange/change_form.html"
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("pledges.view_pledge")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("pledges.view_pledge")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("pledges.change_pledge")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="would change")
+    def what(self, change):
+        return ", ".join(label for label, _, _ in change.comparison())
+
+    @admin.display(description="pledge")
+    def pledge_link(self, change):
+        url = reverse("admin:pledges_pledge_change", args=[change.pledge_id])
+        return format_html('<a href="{}">{}</a>', url, change.pledge.name)
+
+    @admin.display(description="decided")
+    def decided(self, change):
+        if not change.decided_at:
+            return "-"
+        who = change.decided_by or "the organisation"
+        return f"{timezone.localtime(change.decided_at):%d %b %Y %H:%M}, by {who}"
+
+    @admin.display(description="before and after")
+    def comparison(self, change):
+        def shown(value):
+            if hasattr(value, "url"):
+                return format_html('<img src="{}" alt="Logo" width="96" height="96">', value.url)
+            return format_html("{}", value) if value not in ("", None) else "(none)"
+
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+            ((label, shown(now), shown(new)) for label, now, new in change.comparison()),
+        )
+        return format_html(
+            '<table class="comparison"><thead><tr><th scope="col">Field</th>'
+            '<th scope="col">Public now</th><th scope="col">Proposed</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing here is edited: a change is approved or rejected, never rewritten.
+        hidden = dict.fromkeys(["show_save", "show_save_and_continue"], False)
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), **hidden}
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/approve/", view(self.approve), name="pledges_proposedchange_approve"),
+            path("<int:pk>/reject/", view(self.reject), name="pledges_proposedchange_reject"),
+            *super().get_urls(),
+        ]
+
+    def one(self, request, pk):
+        change = get_object_or_404(ProposedChange.objects.select_related("pledge"), pk=pk)
+        if not self.has_change_permission(request, change):
+            raise PermissionDenied
+        return change
+
+    def back_to(self, change):
+        return redirect(reverse("admin:pledges_proposedchange_change", args=[change.pk]))
+
+    def decide(self, request, change, verb, move):
+        try:
+            move()
+        except PledgeStateError:
+            self.message_user(
+                request,
+                f"Not {verb}: the change is {change.get_status_display().lower()}, "
+                f"and the pledge {change.pledge.get_status_display().lower()}.",
+                messages.ERROR,
+            )
+        except ValidationError as error:
+            self.message_user(request, f"Not {verb}: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            self.message_user(request, f"Change to {change.pledge.name} {verb}.")
+
+    def approve(self, request, pk):
+        change = self.one(request, pk)
+        if request.method == "POST":
+            self.decide(request, change, "approved", lambda: change.approve(by=request.user))
+        return self.back_to(change)
+
+    def reject(self, request, pk):
+        change = self.one(request, pk)
+        form = RejectForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            self.decide(
+                request,
+                change,
+                "rejected",
+                lambda: change.reject(by=request.user, **form.cleaned_data),
+            )
+            return self.back_to(change)
+        return TemplateResponse(
+            request,
+            "admin/pledges/proposedchange/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Reject the change to {change.pledge.name}",
+                "change": change,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )

@@ -1,6 +1,6 @@
 from django import template
 
-from pledges.models import Pledge
+from pledges.models import Pledge, ProposedChange
 
 register = template.Library()
 
@@ -13,3 +13,8 @@ def minutes(duration):
 @register.simple_tag
 def pending_count():
     return Pledge.objects.filter(status=Pledge.Status.PENDING).count()
+
+
+@register.simple_tag
+def open_changes_count():
+    return ProposedChange.objects.filter(status=ProposedChange.Status.OPEN).count()
