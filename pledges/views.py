@@ -197,6 +197,8 @@ def manage(request, token):
     except BadLink as bad:
         return link_problem(request, bad, "pledges:manage_request")
     if request.method == "POST":
+        if over_limit(request, "manage", times=4):
+            return too_many(request)
         form = ManageForm(request.POST, request.FILES, instance=pledge)
         if form.is_valid():
             try:

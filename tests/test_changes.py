@@ -5,6 +5,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from backing_lancashire import freshness
 from pledges.models import Pledge, ProposedChange
 from tests.factories import image_bytes, make_pledge
 from tests.test_manage import answers, manage_url
@@ -140,3 +141,20 @@ def test_only_staff_who_may_change_pledges_may_decide(client, approved, staff, d
     assert client.get(change_url(change)).status_code == 403
     assert client.post(change_url(change, "approve")).status_code == 403
     assert ProposedChange.objects.get().status == OPEN
+
+
+@pytest.mark.parametrize("status", [Pledge.Status.PENDING, Pledge.Status.APPROVED])
+def test_an_organisations_edits_leave_the_public_version_alone(client, status):
+    pledge = make_pledge(status=status, statement="Before.")
+    version = freshness.version()
+    response = client.post(manage_url(pledge), answers(pledge, statement="After."))
+    assert response.status_code == 302
+    assert freshness.version() == version  # no cached page is renewed
+
+
+def test_the_manage_form_is_rate_limited(client, approved, settings):
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    url = manage_url(approved)
+    statuses = [client.post(url, answers(approved, statement=f"Try {n}.")).status_code
+                for n in range(5)]  # fmt: skip
+    assert statuses == [302, 302, 302, 302, 429]
