@@ -61,15 +61,26 @@ def needs_second_factor(request):
     return settings.STAFF_MFA_REQUIRED and user.is_active and user.is_staff and not verified(user)
 
 
-def check_code(user, code):
-    """The device that accepts the code, or None: six digits from the app, or a recovery
-    code, which is used up. Each device throttles failures itself (django-otp)."""
+WRONG_CODE = "That code is not right, or has been used. Check the app and try the newest code."
+TOO_FAST = "Too many wrong codes in a row. Wait a few seconds, then try the newest code."
+
+
+def check_code(user, devices, code):
+    """The device that accepts the code, or the message to show beside the field.
+
+    Six digits are for the app; anything else is a recovery code, used up once accepted.
+    django-otp makes each device wait 1, 2, 4… seconds after a wrong code before it
+    checks another, which a guess cannot get round.
+    """
     code = "".join(code.split()).lower()
     model = TOTPDevice if code.isdigit() else StaticDevice
-    for device in model.objects.devices_for_user(user, confirmed=True):
+    devices = [device for device in devices if isinstance(device, model)]
+    if devices and not any(device.verify_is_allowed()[0] for device in devices):
+        return TOO_FAST
+    for device in devices:
         if found := django_otp.verify_token(user, device.persistent_id, code):
             return found
-    return None
+    return WRONG_CODE
 
 
 def app_to_set_up(user):
@@ -103,7 +114,7 @@ def forget_devices(user):
 def qr_svg(url):
     """The otpauth:// link as an inline SVG: no script and no style, so the strict CSP
     stands; a white ground so it scans in the admin's dark theme too."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=15)
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage)
     svg = image.to_string(encoding="unicode")
     return mark_safe(  # noqa: S308 - drawn by qrcode from our own link, no text in it
         svg.replace("<svg ", '<svg role="img" aria-label="QR code for the authenticator app" ', 1)
@@ -133,9 +144,6 @@ class CodeForm(forms.Form):
             field.help_text = "One of the codes you saved when you set up the app; each works once."
             field.error_messages["required"] = "Enter a recovery code."
             field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
-
-
-WRONG_CODE = "That code is not right, or has been used. Check the app and try the newest code."
 
 
 # A slow-down per username that no stranger can make a lock-out ------------------------
@@ -276,8 +284,11 @@ class StaffAdminSite(admin.AdminSite):
         recovery = "recovery" in request.GET
         form = CodeForm(request.POST if request.method == "POST" else None, recovery=recovery)
         if form.is_valid():
-            device = check_code(request.user, form.cleaned_data["code"])
-            if device:
+            devices = django_otp.devices_for_user(request.user)
+            device = check_code(request.user, devices, form.cleaned_data["code"])
+            if isinstance(device, str):
+                form.add_error("code", device)
+            else:
                 self.verified(request, device)
                 if isinstance(device, StaticDevice):
                     left = device.token_set.count()
@@ -287,7 +298,6 @@ class StaffAdminSite(admin.AdminSite):
                         "If your phone is lost, ask a site administrator to reset your app.",
                     )
                 return redirect(next_url(request))
-            form.add_error("code", WRONG_CODE)
         return self.page(request, "code", form=form, recovery=recovery, title="Enter your code")
 
     def set_up(self, request):
@@ -297,12 +307,14 @@ class StaffAdminSite(admin.AdminSite):
         device = app_to_set_up(request.user)
         form = CodeForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
-            if device.verify_token("".join(form.cleaned_data["code"].split())):
-                codes = confirm_app(device)
-                self.verified(request, device)
+            checked = check_code(request.user, [device], form.cleaned_data["code"])
+            if isinstance(checked, str):
+                form.add_error("code", checked)
+            else:
+                codes = confirm_app(checked)
+                self.verified(request, checked)
                 request.session["staff_recovery_codes"] = codes
                 return redirect(with_next("admin:staff_recovery_codes", request))
-            form.add_error("code", WRONG_CODE)
         return self.page(
             request,
             "set_up",
