@@ -6,6 +6,7 @@ when STAFF_MFA_REQUIRED is on: a code from an authenticator app (or a recovery c
 and, the first time, setting the app up. django-otp keeps the devices and checks codes.
 """
 
+import functools
 import hashlib
 import time
 from base64 import b32encode
@@ -345,6 +346,11 @@ class StaffAdminSite(admin.AdminSite):
 # Sessions ---------------------------------------------------------------------------
 
 
+@functools.cache
+def admin_prefix():
+    return reverse("admin:index")
+
+
 def staff_sessions(get_response):
     """End a staff session after STAFF_SESSION_IDLE_MINUTES without an admin request, or
     STAFF_SESSION_MAX_HOURS after it began, whichever comes first.
@@ -355,7 +361,7 @@ def staff_sessions(get_response):
     """
 
     def middleware(request):
-        if request.path.startswith(reverse("admin:index")) and request.user.is_staff:
+        if request.path.startswith(admin_prefix()) and request.user.is_staff:
             session, now = request.session, time.time()
             idle = settings.STAFF_SESSION_IDLE_MINUTES * 60
             began = session.setdefault("staff_since", now)
