@@ -14,3 +14,17 @@ def email_is_sent(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def staff_use_a_second_factor(app_configs, **kwargs):
+    """A stolen or guessed password alone must not open the admin."""
+    if not settings.STAFF_MFA_REQUIRED:
+        return [
+            checks.Warning(
+                "STAFF_MFA_REQUIRED is off, so a password alone opens the admin.",
+                hint="Unset STAFF_MFA_REQUIRED (it is on whenever DJANGO_DEBUG is off).",
+                id="backing_lancashire.W002",
+            )
+        ]
+    return []

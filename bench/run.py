@@ -44,6 +44,7 @@ ENV = {
     "SITE_URL": "http://127.0.0.1",
     "PLEDGE_RATE_LIMIT": "off",
     "PLEDGE_MIN_FILL_SECONDS": "0",
+    "STAFF_MFA_REQUIRED": "0",  # the soak's moderator signs in with a password alone
     "LOG_LEVEL": "WARNING",
 }
 

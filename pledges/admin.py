@@ -368,6 +368,47 @@ class PledgeAdmin(admin.ModelAdmin):
             return self.back_to(pledge)
         return self.confirmation(request, "withdraw", [pledge], single=pledge)
 
+    # Deletion: superusers only, and only what the retention rules let go -----------------
+
+    KEPT = (
+        "The retention rules keep a pledge's history: only an unverified pledge whose "
+        "confirmation link has expired can be deleted."
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or obj.can_delete())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        pledge = self.get_object(request, object_id)
+        if pledge and request.user.is_superuser and not pledge.can_delete():
+            self.message_user(
+                request, f"{pledge.name} was not deleted. {self.KEPT}", messages.ERROR
+            )
+            return self.back_to(pledge)
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # Asked by the bulk delete action (and the delete page): kept pledges are listed
+        # as protected, so the page says why and Django deletes nothing.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = [pledge for pledge in objs if not pledge.can_delete()]
+        if kept and request.user.is_superuser:
+            perms_needed.discard(Pledge._meta.verbose_name)
+            protected = [*protected, *(f"{pledge.name} (history kept)" for pledge in kept)]
+            names = ", ".join(pledge.name for pledge in kept)
+            self.message_user(request, f"Not deleted: {names}. {self.KEPT}", messages.ERROR)
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        if not obj.can_delete():
+            raise PermissionDenied
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.exclude(pk__in=Pledge.objects.deletable().values("pk")).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
 
 class ChangeStatusFilter(StatusFilter):
     """A change's status, opening on those waiting for review."""

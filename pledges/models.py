@@ -233,6 +233,12 @@ class PledgeQuerySet(models.QuerySet):
             status=Status.UNVERIFIED, submitted_at__lt=timezone.now() - UNVERIFIED_FOR
         )
 
+    def deletable(self):
+        """The only pledges whose history the retention rules let go: unverified ones
+        whose link has run out, which purge_pledges deletes. Every other pledge keeps
+        its history (rejected and withdrawn ones lose their contact details, not that)."""
+        return self.expired()
+
     def bulk_create(self, objs, *args, **kwargs):
         # Many at once (seed_signatories) send no signals: say so once for all of them.
         created = super().bulk_create(objs, *args, **kwargs)
@@ -356,6 +362,9 @@ class Pledge(models.Model):
 
     def get_absolute_url(self):
         return reverse("pledges:detail", args=[self.slug])
+
+    def can_delete(self):
+        return Pledge.objects.deletable().filter(pk=self.pk).exists()
 
     def is_public(self):
         return self.status == Status.APPROVED

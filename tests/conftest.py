@@ -74,6 +74,9 @@ def _isolated(settings, tmp_path):
     # and each sign-in tried; MD5 keeps the tests quick. What is tested is who may sign
     # in, not the hash, and the servers some tests start still use the real hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests that sign in through the login form need no authenticator app; the tests of
+    # the second factor (tests/test_staff_mfa.py) turn it on.
+    settings.STAFF_MFA_REQUIRED = False
     yield
     cache.clear()
 
