@@ -748,8 +748,10 @@ class SentEmail(models.Model):
         Call it inside a transaction: the address's pledges stay locked until it ends, so
         that two workers deciding for one address take turns.
         """
-        now = timezone.now()
         list(Pledge.objects.select_for_update().filter(email__iexact=address).values("pk"))
+        # The time once the lock is ours: read before, a turn booked meanwhile could seem
+        # to lie ahead, and this request be taken for one already waiting.
+        now = timezone.now()
         mine = cls.objects.filter(recipient=recipient_digest(address))
         last = mine.filter(kind=kind).order_by("-at").first()
         if last and last.at > now:
