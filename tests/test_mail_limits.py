@@ -309,3 +309,15 @@ def test_two_workers_deciding_for_one_address_at_once_take_turns():
 
     assert sorted(at_once(decide)) == [SentEmail.LATER, SentEmail.NOW]
     assert SentEmail.objects.count() == 2
+
+
+def test_one_message_lists_the_newest_pledges_and_says_how_many_more(client, send_queued):
+    for _ in range(12):
+        make_pledge(email=VICTIM)
+    resend(client, 1)
+    send_queued()
+    (message,) = to(VICTIM)
+    assert len(verify_links(message)) == 10
+    assert "2 older pledges made with this address are not listed." in message.body
+    newest = Pledge.objects.order_by("-submitted_at", "-pk").first()
+    assert f"For “{newest.name}”:" in message.body
