@@ -321,3 +321,23 @@ def test_one_message_lists_the_newest_pledges_and_says_how_many_more(client, sen
     assert "2 older pledges made with this address are not listed." in message.body
     newest = Pledge.objects.order_by("-submitted_at", "-pk").first()
     assert f"For “{newest.name}”:" in message.body
+
+
+def test_the_deferred_message_goes_even_if_the_pledge_that_asked_has_moved_on(client, send_queued):
+    older = make_pledge(email=VICTIM)
+    newer = make_pledge(email=VICTIM)
+    resend(client, 1)
+    send_queued()
+    resend(client, 2)  # deferred, for the newest pledge of the address
+    send_queued()
+    ((args,),) = DBTaskResult.objects.filter(status="READY").values_list("args_kwargs")
+    assert args["args"][1] == newer.pk
+    (first,) = to(VICTIM)
+    link = next(link for link in verify_links(first) if client.get(link).context["pledge"] == newer)
+    assert client.post(link).status_code == 200
+
+    time_passes(HOUR)
+    send_queued()
+    _, deferred = to(VICTIM)
+    assert f"“{older.name}”" in deferred.body
+    assert f"“{newer.name}”" not in deferred.body
