@@ -251,6 +251,13 @@ if TRUSTED_PROXY_COUNT < 0:
     fail("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Told of each newly verified pledge, besides staff with the change-pledge permission.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
+# The emails anyone can have the site send (confirmation and manage links), counted per
+# recipient address whichever client asked: one of each kind per window, and so many a
+# day in all (pledges.tasks.LIMITED).
+EMAIL_PER_ADDRESS_WINDOW = timedelta(minutes=env_int("EMAIL_PER_ADDRESS_WINDOW_MINUTES", 60))
+EMAIL_PER_ADDRESS_DAILY = env_int("EMAIL_PER_ADDRESS_DAILY", 5)
+if EMAIL_PER_ADDRESS_WINDOW.total_seconds() < 60 or EMAIL_PER_ADDRESS_DAILY < 1:
+    fail("EMAIL_PER_ADDRESS_WINDOW_MINUTES and EMAIL_PER_ADDRESS_DAILY must be 1 or more.")
 PHONENUMBER_DEFAULT_REGION = "GB"
 # The logo may be 2 MB; refuse anything much larger before reading it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024

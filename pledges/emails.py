@@ -31,9 +31,21 @@ def send(template, to, context):
     message.send()
 
 
-def verification(pledge):
-    link = absolute(reverse("pledges:verify", args=[make_token(pledge)]))
-    send("verify", [pledge.email], {"pledge": pledge, "link": link, "days": LINK_MAX_AGE.days})
+def verification(pledges, *, unlisted=0):
+    """One link for each pledge waiting for this address to be confirmed.
+
+    The address may not be the signer's: nothing the visitor wrote but each
+    organisation's name goes in, shown as a quotation.
+    """
+    entries = [
+        {
+            "name": pledge.name,
+            "link": absolute(reverse("pledges:verify", args=[make_token(pledge)])),
+        }
+        for pledge in pledges
+    ]
+    context = {"entries": entries, "unlisted": unlisted, "days": LINK_MAX_AGE.days}
+    send("verify", [pledges[0].email], context)
 
 
 def moderator(pledge, *, to):
@@ -64,8 +76,18 @@ def rejection(pledge):
     )
 
 
-def manage_link(pledge):
-    send("manage", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
+def manage_link(pledges, *, unlisted=0):
+    """One link for each pledge the address can manage."""
+    entries = [{"name": pledge.name, **pledge_links(pledge)} for pledge in pledges]
+    # Greeted by name only when every pledge names the same person.
+    names = {pledge.contact_name for pledge in pledges}
+    context = {
+        "entries": entries,
+        "unlisted": unlisted,
+        "contact_name": names.pop() if len(names) == 1 else "",
+        "manage_days": MANAGE_MAX_AGE.days,
+    }
+    send("manage", [pledges[0].email], context)
 
 
 def change_for_moderator(pledge, *, to):

@@ -12,6 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 from django.utils.text import capfirst, slugify
 from phonenumber_field.modelfields import PhoneNumberField
@@ -640,10 +641,18 @@ class Pledge(models.Model):
                 action=PledgeEvent.Action.ERASED, from_status=self.status, to_status=self.status
             )
 
-    def record_email_failure(self, note):
-        """Shown to moderators in the pledge's history, so that they can make contact."""
+    def record_email_failure(self, note, *, unless_since=None):
+        """Shown to moderators in the pledge's history, so that they can make contact.
+
+        With `unless_since`, not again if the same note was recorded since then: requests
+        that anyone can repeat must not fill the history.
+        """
+        action = PledgeEvent.Action.EMAIL_FAILED
+        recorded = self.events.filter(action=action, note=note)
+        if unless_since and recorded.filter(at__gte=unless_since).exists():
+            return
         self.events.create(
-            action=PledgeEvent.Action.EMAIL_FAILED,
+            action=action,
             from_status=self.status,
             to_status=self.status,
             note=note,
@@ -927,3 +936,64 @@ def delete_logo(name):
     """
     storage = Pledge._meta.get_field("logo").storage
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def recipient_digest(address):
+    """A keyed digest of an address: the same in every process, and no way back to the
+    address without SECRET_KEY, so that a copy of the table names nobody."""
+    return salted_hmac("pledges.recipient", address.strip().lower(), algorithm="sha256").hexdigest()
+
+
+class SentEmail(models.Model):
+    """An email a member of the public had the site send, or one waiting for its turn.
+
+    What pledges.tasks counts to limit how often anyone can have the site write to one
+    address. The address is kept only as `recipient_digest`; purge_pledges deletes the
+    rows once they no longer count.
+    """
+
+    # The answers of `take_turn`.
+    NOW, LATER, WAITING, OVER = "now", "later", "waiting", "over"
+
+    recipient = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16)
+    at = models.DateTimeField(help_text="When it went, or when its turn comes.")
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "at"], name="sent_email_recipient_at")]
+
+    def __str__(self):
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def take_turn(cls, kind, address):
+        """Book the next email of `kind` to `address`, and say when it may go.
+
+        At most one of each kind per EMAIL_PER_ADDRESS_WINDOW and EMAIL_PER_ADDRESS_DAILY
+        of any kind a day. The answer is (NOW, row), (LATER, row) when the turn is at the
+        window's end, (WAITING, None) when a turn is booked already (that message will
+        cover this request too), or (OVER, None).
+
+        Call it inside a transaction: the address's pledges stay locked until it ends, so
+        that two workers deciding for one address take turns.
+        """
+        list(Pledge.objects.select_for_update().filter(email__iexact=address).values("pk"))
+        # The time once the lock is ours: read before, a turn booked meanwhile could seem
+        # to lie ahead, and this request be taken for one already waiting.
+        now = timezone.now()
+        mine = cls.objects.filter(recipient=recipient_digest(address))
+        last = mine.filter(kind=kind).order_by("-at").first()
+        if last and last.at > now:
+            return cls.WAITING, None
+        # Turns booked for later count already, so the day's cap holds whatever is waiting.
+        if mine.filter(at__gt=now - timedelta(days=1)).count() >= settings.EMAIL_PER_ADDRESS_DAILY:
+            return cls.OVER, None
+        at = max(now, last.at + settings.EMAIL_PER_ADDRESS_WINDOW) if last else now
+        row = cls.objects.create(recipient=recipient_digest(address), kind=kind, at=at)
+        return (cls.NOW if at == now else cls.LATER), row
+
+    @classmethod
+    def expired(cls):
+        """The rows that no longer limit anything."""
+        keep = max(timedelta(days=1), settings.EMAIL_PER_ADDRESS_WINDOW)
+        return cls.objects.filter(at__lt=timezone.now() - keep)

@@ -2,8 +2,9 @@
 
 A model queues an email inside the transaction that makes the change (`queue`), so the
 two are saved together or not at all. The queue holds the pledge's id and the kind of
-email only; the worker loads the pledge, checks the email still fits where the pledge
-stands, and has pledges.emails build and send it.
+email only (and, for a limited kind, the turn it was given); the worker loads the
+pledge, checks the email still fits where the pledge stands, and has pledges.emails
+build and send it.
 """
 
 import logging
@@ -12,6 +13,7 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -74,24 +76,73 @@ KINDS = {
     "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
 }
 
+# The emails anyone can cause, by signing up with an address or asking for a link to be
+# sent to it. Each goes to the address for every pledge of it in the kind's statuses
+# at once, and takes a turn (SentEmail.take_turn): one of each kind per window and a few
+# a day, however many pledges and clients ask. Approvals and rejections follow a staff
+# decision and moderators' notices go to staff, so those are not limited.
+LIMITED = {"verify", "manage"}
+# The newest pledges one message lists: enough for any real organisation, and a bound on
+# how much text of strangers a message can carry.
+MOST_LISTED = 10
+
 
 def queue(kind, pledge, **extra):
     """Queue an email of `kind` (a key of KINDS) about `pledge`."""
     deliver.enqueue(kind, pledge.pk, **extra)
 
 
+def take_turn(kind, pledge, pledges):
+    """Book the address's turn for an email of `kind` about `pledges`.
+
+    Answers (the turn, None) when it may go now, or (None, why it does not).
+    """
+    sent_email = apps.get_model("pledges", "SentEmail")
+    name = KINDS[kind][0]
+    with transaction.atomic():
+        answer, row = sent_email.take_turn(kind, pledge.email)
+        if answer == sent_email.LATER:
+            # Booked and queued together, so that no turn is booked with nothing to use it.
+            deliver.using(run_after=row.at).enqueue(kind, pledge.pk, turn=row.pk)
+    if answer == sent_email.NOW:
+        return row.pk, None
+    if answer == sent_email.LATER:
+        return None, f"deferred to the end of the window, {row.at:%Y-%m-%d %H:%M:%S}"
+    if answer == sent_email.WAITING:
+        return None, "not sent now: the message waiting for this address will cover it"
+    note = f"The {name} email was not sent: its address has had the most emails a day allows."
+    for each in pledges:
+        each.record_email_failure(note, unless_since=timezone.now() - timedelta(days=1))
+    log.info("The %s email for pledge %s was not sent: over the daily limit", name, pledge.pk)
+    return None, "not sent: over the daily limit for this address"
+
+
 @task()
-def deliver(kind, pledge_id, attempt=1, **extra):
+def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
     name, statuses, send = KINDS[kind]
     # Through the app registry: the models queue these tasks, so this module never
     # imports them.
-    pledge = apps.get_model("pledges", "Pledge").objects.filter(pk=pledge_id).first()
+    pledges = apps.get_model("pledges", "Pledge").objects
+    pledge = pledges.filter(pk=pledge_id).first()
     if pledge is None or not pledge.email:
         return "not sent: the pledge or its contact details have gone since"
-    if pledge.status not in statuses:
+    # A message that waited for its turn is for the address: it goes if any of the
+    # address's pledges still fits, whether or not this one does.
+    if turn is None and pledge.status not in statuses:
         return "not sent: the pledge has moved on since"
+    about, more = pledge, {}
+    if kind in LIMITED:
+        fitting = pledges.filter(status__in=statuses, email__iexact=pledge.email)
+        about = list(fitting.order_by("-submitted_at", "-pk")[:MOST_LISTED])
+        if not about:
+            return "not sent: the pledge has moved on since"
+        if turn is None:
+            turn, refused = take_turn(kind, pledge, about)
+            if refused:
+                return refused
+        more = {"unlisted": fitting.count() - len(about)}
     try:
-        send(pledge, **extra)
+        send(about, **more, **extra)
     except Exception as error:
         failure = type(error).__name__
         if attempt <= len(RETRY_AFTER):
@@ -100,11 +151,12 @@ def deliver(kind, pledge_id, attempt=1, **extra):
                 "Could not send the %s email for pledge %s (attempt %s, %s); trying again in %s",
                 name, pledge_id, attempt, failure, wait,
             )  # fmt: skip
+            # A limited email keeps its turn: a retry is the same message, not another.
             later = deliver.using(run_after=timezone.now() + wait)
-            later.enqueue(kind, pledge_id, attempt + 1, **extra)
+            later.enqueue(kind, pledge_id, attempt + 1, turn=turn, **extra)
             return f"attempt {attempt} failed ({failure}); queued again"
-        pledge.record_email_failure(
-            f"The {name} email could not be sent after {attempt} attempts ({failure})."
-        )
+        note = f"The {name} email could not be sent after {attempt} attempts ({failure})."
+        for each in about if kind in LIMITED else [pledge]:
+            each.record_email_failure(note)
         raise EmailNotSent(f"the {name} email for pledge {pledge_id}: {failure}") from None
     return "sent"

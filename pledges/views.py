@@ -129,10 +129,10 @@ def beaten(request, pledge):
 
 
 def send_links(request, kind, template, title, *, done):
-    """Email a fresh link of `kind` for each pledge that uses the address given and is
-    where that kind of email fits (tasks.KINDS).
+    """Email fresh links of `kind` to the address given, for its pledges where that kind
+    of email fits (tasks.KINDS): one message covers them all, when the address's turn comes.
 
-    The answer is the same whether or not one does, so nobody can probe who has signed.
+    The answer is the same whether or not one goes, so nobody can probe who has signed.
     """
     form = EmailForm(request.POST) if request.method == "POST" else EmailForm()
     if request.method == "POST" and form.is_valid():
@@ -140,7 +140,8 @@ def send_links(request, kind, template, title, *, done):
             return too_many(request)
         address = form.cleaned_data["email"]
         _, statuses, _ = tasks.KINDS[kind]
-        for pledge in Pledge.objects.filter(status__in=statuses, email__iexact=address):
+        pledge = Pledge.objects.filter(status__in=statuses, email__iexact=address).first()
+        if pledge:
             tasks.queue(kind, pledge)
         return redirect(done)
     return render(request, template, {"form": form, "title": title})

@@ -58,6 +58,7 @@ def test_dry_run_says_what_it_would_do_and_changes_nothing(pledges):
     assert out.splitlines() == [
         "Would delete 1 unverified pledge older than 7 days.",
         "Would erase the personal data of 2 rejected or withdrawn pledges older than 90 days.",
+        "Would forget 0 emails sent to the public that no longer count towards a limit.",
     ]
     assert snapshot() == before
 
@@ -67,6 +68,7 @@ def test_purge_deletes_and_erases_exactly_what_is_due(pledges):
     assert out.splitlines() == [
         "Deleted 1 unverified pledge older than 7 days.",
         "Erased the personal data of 2 rejected or withdrawn pledges older than 90 days.",
+        "Forgot 0 emails sent to the public that no longer count towards a limit.",
     ]
     assert not Pledge.objects.filter(pk=pledges["old unverified"].pk).exists()
     for key in ("old rejected", "old withdrawn"):
@@ -88,4 +90,5 @@ def test_a_second_run_finds_nothing_more(pledges):
     assert run().splitlines() == [
         "Deleted 0 unverified pledges older than 7 days.",
         "Erased the personal data of 0 rejected or withdrawn pledges older than 90 days.",
+        "Forgot 0 emails sent to the public that no longer count towards a limit.",
     ]

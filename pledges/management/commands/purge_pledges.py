@@ -1,4 +1,5 @@
-"""Delete unconfirmed pledges after 7 days; erase personal data of closed ones after 90.
+"""Delete unconfirmed pledges after 7 days; erase personal data of closed ones after 90;
+forget the emails sent to each address once they no longer count towards its limits.
 
 Run daily, from cron or a scheduler:  python manage.py purge_pledges
 """
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from pledges.models import Pledge
+from pledges.models import Pledge, SentEmail
 
 CLOSED_FOR = timedelta(days=90)
 
@@ -27,7 +28,8 @@ def due(now):
 class Command(BaseCommand):
     help = (
         "Delete unverified pledges older than 7 days and erase the personal data of "
-        "rejected and withdrawn pledges older than 90 days."
+        "rejected and withdrawn pledges older than 90 days, and forget the emails sent "
+        "to each address once they no longer count towards its limits."
     )
 
     def add_arguments(self, parser):
@@ -39,7 +41,10 @@ class Command(BaseCommand):
         stale, closed = due(timezone.now())
         would = "Would " if dry_run else ""
         deleted, erased = stale.count(), closed.count()
+        sent = SentEmail.expired()
+        forgotten = sent.count()
         if not dry_run:
+            sent.delete()
             for pledge in stale.iterator():
                 pledge.delete()  # its logo's file goes too, once deleted (pledges.models)
             for pledge in closed.iterator():
@@ -51,4 +56,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{would}{'erase' if dry_run else 'Erased'} the personal data of {erased} "
             f"rejected or withdrawn pledge{'s'[: erased != 1]} older than 90 days."
+        )
+        self.stdout.write(
+            f"{would}{'forget' if dry_run else 'Forgot'} {forgotten} "
+            f"email{'s'[: forgotten != 1]} sent to the public that no longer count towards a limit."
         )
