@@ -1,11 +1,10 @@
-"""Decorators for views: the page cache, and a friendly refusal of oversized requests."""
+"""Decorators for views: the page cache."""
 
 import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.shortcuts import render
 
 from backing_lancashire import freshness
 
@@ -36,26 +35,5 @@ def cached_page(view):
             if response.status_code == 200 and not response.streaming and not response.cookies:
                 pages.set(key, response, PAGE_LIFETIME)
         return response
-
-    return wrapped
-
-
-# A 2 MB logo and the rest of the form, with room to spare; anything larger is refused
-# before it is read. The proxy in front should refuse it even sooner.
-MAX_BODY = 2_500_000
-
-
-def limit_body(view):
-    """Answer an oversized request with a friendly 413, without reading its body."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY:
-            return render(request, "413.html", {"title": "That file is too large"}, status=413)
-        return view(request, *args, **kwargs)
 
     return wrapped

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backing_lancashire.middleware.permissions_policy",
     "backing_lancashire.middleware.CSPMiddleware",
+    # Before anything reads the body (sessions do not; CSRF does), and after the
+    # headers above, so that the 413 page carries them.
+    "backing_lancashire.middleware.limit_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

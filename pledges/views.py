@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from backing_lancashire import freshness
-from backing_lancashire.decorators import cached_page, limit_body
+from backing_lancashire.decorators import cached_page
 from backing_lancashire.spreadsheet import batched, csv_response
 from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import over_limit
@@ -30,7 +30,6 @@ def too_many(request):
 
 
 @require_http_methods(["GET", "POST"])
-@limit_body
 def sign(request):
     if request.method == "POST" and over_limit(request, "sign-attempts", times=10):
         return too_many(request)  # a looser limit on every attempt, valid or not
@@ -159,7 +158,6 @@ def managed_pledge(token):
 
 
 @require_http_methods(["GET", "POST"])
-@limit_body
 def manage(request, token):
     try:
         pledge = managed_pledge(token)
