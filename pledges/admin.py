@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -115,10 +116,14 @@ class PledgeAdminForm(forms.ModelForm):
             "phone": {"invalid": PHONE_MESSAGE},
         }
 
+    # A plain file field: Django's image field would first open the upload with every
+    # decoder Pillow has; clean_logo opens it with the three we take.
+    logo = forms.FileField(required=False, widget=forms.ClearableFileInput)
+
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         # A newly uploaded file is re-encoded as on sign-up; a stored one is left alone.
-        if logo and not getattr(logo, "_committed", True):
+        if isinstance(logo, UploadedFile):
             return clean_logo(logo)
         return logo
 

@@ -12,6 +12,9 @@ MAX_SIDE = 4000
 # Stored logos are scaled down to this: the wall and the badge never need more.
 STORED_SIDE = 800
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+# Pillow's JPEG decoder reports a JPEG holding several pictures, as many phone cameras
+# write, as MPO. It is a JPEG, and its first picture is the photo.
+SAME_AS = {"MPO": "JPEG"}
 ACCEPTED = "Upload the logo as a PNG, JPEG or WebP image"
 
 
@@ -25,6 +28,8 @@ def clean_logo(upload):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # Only these decoders run: no exotic format's parser sees the upload.
             image = Image.open(upload, formats=list(FORMATS))
+            if SAME_AS.get(image.format, image.format) not in FORMATS:
+                raise UnidentifiedImageError(image.format)  # a decoder's other variant
             # The declared size is read from the header, before any pixels are decoded.
             if image.width > MAX_SIDE or image.height > MAX_SIDE:
                 raise ValidationError(
@@ -50,7 +55,7 @@ def clean_logo(upload):
 
 def reencode(image):
     """Draw the pixels into a fresh file: no metadata, comments or trailing bytes survive."""
-    kind = image.format
+    kind = SAME_AS.get(image.format, image.format)
     image.thumbnail((STORED_SIDE, STORED_SIDE))
     if kind == "JPEG":
         image = image.convert("RGB")
