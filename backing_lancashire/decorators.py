@@ -33,6 +33,8 @@ def cached_page(view):
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
+                if callable(getattr(response, "render", None)):
+                    response.render()  # a TemplateResponse (a sitemap) is kept as sent
                 pages.set(key, response, PAGE_LIFETIME)
         return response
 

@@ -251,6 +251,13 @@ PHONENUMBER_DEFAULT_REGION = "GB"
 # The logo may be 2 MB; refuse anything much larger before reading it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Whole downloads (the open data, the sitemap, the feed) per client address; a
+# conditional GET answered "not modified" is not counted.
+DOWNLOAD_RATE_LIMIT = env_str("DOWNLOAD_RATE_LIMIT", "60/h")
+if DOWNLOAD_RATE_LIMIT.lower() == "off":
+    DOWNLOAD_RATE_LIMIT = None
+elif not re.fullmatch(r"\d+/\d*[smhd]", DOWNLOAD_RATE_LIMIT):
+    fail(f"DOWNLOAD_RATE_LIMIT must look like 60/h (or be off), not {DOWNLOAD_RATE_LIMIT!r}.")
 
 # Admin sign-in: lock the account, and separately the address, after repeated failures.
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)

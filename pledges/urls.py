@@ -1,7 +1,9 @@
 from django.urls import path
 from django.views.decorators.http import condition, require_safe
 
+from backing_lancashire.decorators import cached_page
 from pledges import views
+from pledges.abuse import limit_downloads
 from pledges.feeds import NewSignatories
 
 app_name = "pledges"
@@ -22,7 +24,9 @@ urlpatterns = [
     path("signatories.json", views.open_json, name="json"),
     path(
         "signatories/feed/",
-        require_safe(condition(etag_func=views.public_etag)(NewSignatories())),
+        require_safe(
+            condition(etag_func=views.public_etag)(limit_downloads(cached_page(NewSignatories())))
+        ),
         name="feed",
     ),
     path("signatories/<slug:slug>/", views.detail, name="detail"),

@@ -12,21 +12,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from backing_lancashire import freshness
+from backing_lancashire import exports, freshness
 from backing_lancashire.decorators import cached_page
-from backing_lancashire.spreadsheet import batched, csv_response
+from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from pledges import open_data, stats, tasks, tilemap
-from pledges.abuse import over_limit
+from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError, already_signed
 from pledges.tokens import BadLink, read_manage_token, read_token
 from pledges.wording import pledge_text
 
 log = logging.getLogger(__name__)
-
-
-def too_many(request):
-    return render(request, "429.html", {"title": "Too many attempts"}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -303,14 +299,32 @@ def public_etag(request, *args, **kwargs):
     return freshness.version()
 
 
+def export(name, chunks, content_type, download_as=None):
+    """A whole export, from its file of this public version (made now if need be)."""
+    stored = exports.stored(name, chunks)
+    if stored is None:
+        response = StreamingHttpResponse(chunks(), content_type=content_type)
+    else:
+        response = FileResponse(stored, content_type=content_type)
+        del response["Content-Disposition"]  # FileResponse names the stored file
+    if download_as:
+        response["Content-Disposition"] = f'attachment; filename="{download_as}"'
+    return response
+
+
 @require_safe
 @condition(etag_func=public_etag)
+@limit_downloads
 def open_csv(request):
+    return export("signatories.csv", csv_chunks, CSV_TYPE, "backing-lancashire-signatories.csv")
+
+
+def csv_chunks():
     # No slug (the URL has it), and the commitments in one cell, separated by spaces.
     columns = [column for column in open_data.columns() if column.in_csv]
     lists = [index for index, column in enumerate(columns) if column.name == "commitments"]
     rows = (_joined(row, lists) for row in open_data.rows(columns))
-    return csv_response("backing-lancashire-signatories.csv", [c.name for c in columns], rows)
+    return csv_lines([c.name for c in columns], rows)
 
 
 def _joined(row, lists):
@@ -322,29 +336,29 @@ def _joined(row, lists):
 
 @require_safe
 @condition(etag_func=public_etag)
+@limit_downloads
 def open_json(request):
+    response = export("signatories.json", json_chunks, "application/json")
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def json_chunks():
     head = {
         "title": "Backing Lancashire signatories",
         "source": settings.SITE_URL + "/signatories/",
         "generated": timezone.now().isoformat(timespec="seconds"),
     }
-
     columns = open_data.columns()
     names = [column.name for column in columns]
-
-    def chunks():
-        yield json.dumps(head)[:-1] + ', "signatories": ['
-        count = 0
-        for rows in batched(open_data.rows(columns), size=1000):
-            records = (dict(zip(names, row, strict=True)) for row in rows)
-            yield ("," if count else "") + ",".join(map(json.dumps, records))
-            count += len(rows)
-        # Counted as written, so it always matches the list, even mid-approval.
-        yield f'], "count": {count}}}\n'
-
-    response = StreamingHttpResponse(chunks(), content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
-    return response
+    yield json.dumps(head)[:-1] + ', "signatories": ['
+    count = 0
+    for rows in batched(open_data.rows(columns), size=1000):
+        records = (dict(zip(names, row, strict=True)) for row in rows)
+        yield ("," if count else "") + ",".join(map(json.dumps, records))
+        count += len(rows)
+    # Counted as written, so it always matches the list, even mid-approval.
+    yield f'], "count": {count}}}\n'
 
 
 # What pledges.models.logo_path and pledges.logos write: a random name, one of three types.
