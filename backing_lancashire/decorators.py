@@ -1,10 +1,11 @@
-"""Decorators for views: the page cache."""
+"""Decorators for views: the page cache, and the headers of private pages."""
 
 import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.cache import add_never_cache_headers
 
 from backing_lancashire import freshness
 
@@ -36,6 +37,21 @@ def cached_page(view):
                 if callable(getattr(response, "render", None)):
                     response.render()  # a TemplateResponse (a sitemap) is kept as sent
                 pages.set(key, response, PAGE_LIFETIME)
+        return response
+
+    return wrapped
+
+
+def private_page(view):
+    """For a page whose address holds a private token (a confirmation or manage link):
+    no browser or proxy keeps it, and no link followed from it carries the address on
+    in a Referer header."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # includes no-store
+        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapped

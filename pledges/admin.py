@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges.forms import statement_field
-from pledges.logos import clean_logo
+from pledges.logos import clean_logo, logo_file
 from pledges.models import (
     CONTACT_FIELDS,
     PUBLIC_FIELDS,
@@ -99,6 +99,23 @@ class RejectForm(forms.Form):
     )
 
 
+class StaffLogoInput(forms.ClearableFileInput):
+    """Links the current logo through the admin, which shows it whatever the pledge's
+    status (the public address answers only while the pledge is approved)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = StaffLogoLink(value.name)
+        return context
+
+
+class StaffLogoLink(str):
+    @property
+    def url(self):
+        return reverse("admin:pledges_pledge_logo", args=[self.removeprefix("logos/")])
+
+
 class PledgeAdminForm(forms.ModelForm):
     """Staff edits keep the model's rules, as every form does; a new logo is re-encoded."""
 
@@ -118,7 +135,7 @@ class PledgeAdminForm(forms.ModelForm):
 
     # A plain file field: Django's image field would first open the upload with every
     # decoder Pillow has; clean_logo opens it with the three we take.
-    logo = forms.FileField(required=False, widget=forms.ClearableFileInput)
+    logo = forms.FileField(required=False, widget=StaffLogoInput)
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -325,8 +342,16 @@ class PledgeAdmin(admin.ModelAdmin):
             path("<int:pk>/approve/", view(self.approve_one), name="pledges_pledge_approve"),
             path("<int:pk>/reject/", view(self.reject_one), name="pledges_pledge_reject"),
             path("<int:pk>/withdraw/", view(self.withdraw_one), name="pledges_pledge_withdraw"),
+            path("logo/<str:name>", view(self.logo), name="pledges_pledge_logo"),
             *super().get_urls(),
         ]
+
+    def logo(self, request, name):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = logo_file(name)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def one(self, request, pk):
         pledge = get_object_or_404(Pledge, pk=pk)

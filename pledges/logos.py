@@ -1,10 +1,14 @@
-"""Checking an uploaded logo and re-encoding it, so nothing but pixels is kept."""
+"""Checking an uploaded logo and re-encoding it, so nothing but pixels is kept; and
+reading a stored one back."""
 
 import io
+import re
 import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -65,3 +69,22 @@ def reencode(image):
     options = {"JPEG": {"quality": 88}, "WEBP": {"quality": 88}, "PNG": {"optimize": True}}[kind]
     image.save(out, format=kind, **options)
     return ContentFile(out.getvalue(), name=f"logo.{FORMATS[kind]}")
+
+
+# What pledges.models.logo_path and reencode write: a random name, one of three types.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
+TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def logo_file(name):
+    """The stored logo `name` (the part after logos/) as a response, or Http404.
+
+    Who may see it is for the caller to say: the public only while its pledge is approved.
+    """
+    if not STORED_NAME.fullmatch(name):
+        raise Http404
+    try:
+        handle = default_storage.open(f"logos/{name}")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=TYPES[name.rsplit(".", 1)[1]])

@@ -18,6 +18,7 @@ urlpatterns = [
     path("pledge/manage/sent/", views.manage_sent, name="manage_sent"),
     path("pledge/manage/<str:token>/", views.manage, name="manage"),
     path("pledge/manage/<str:token>/withdraw/", views.manage_withdraw, name="manage_withdraw"),
+    path("pledge/manage/<str:token>/logo", views.manage_logo, name="manage_logo"),
     path("pledge/withdrawn/", views.withdrawn, name="withdrawn"),
     path("signatories/", views.wall, name="wall"),
     path("signatories.csv", views.open_csv, name="csv"),

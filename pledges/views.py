@@ -1,10 +1,10 @@
 import json
 import logging
-import re
 from contextlib import suppress
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from backing_lancashire import exports, freshness
-from backing_lancashire.decorators import cached_page
+from backing_lancashire.decorators import cached_page, private_page
 from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
+from pledges.logos import STORED_NAME, logo_file
 from pledges.models import DuplicatePledge, Pledge, PledgeStateError, already_signed
 from pledges.tokens import BadLink, read_manage_token, read_token
 from pledges.wording import pledge_text
@@ -361,24 +362,42 @@ def json_chunks():
     yield f'], "count": {count}}}\n'
 
 
-# What pledges.models.logo_path and pledges.logos write: a random name, one of three types.
-LOGO_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
-LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+@require_safe
+def logo(request, name):
+    """A logo, only while its pledge is approved: withdrawn, rejected or not yet approved,
+    it is a 404 at once (within the second each process remembers the public version).
+
+    Browsers and proxies may keep it five minutes, no longer: an organisation that
+    withdraws is off everyone's screens by then. The manage page and the admin, which
+    show a logo whatever its pledge's status, have their own addresses.
+    """
+    if not STORED_NAME.fullmatch(name) or not logo_is_public(name):
+        raise Http404
+    response = logo_file(name)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def logo_is_public(name):
+    """Whether an approved pledge shows this logo; answered once per public version."""
+    version = freshness.version()
+    key = f"logo:{version}:{name}"
+    public = cache.get(key) if version else None
+    if public is None:
+        public = Pledge.objects.public().filter(logo=f"logos/{name}").exists()
+        if version:
+            cache.set(key, public, 86_400)
+    return public
 
 
 @require_safe
-def logo(request, name):
-    """A logo from the media storage, so that every app server serves every logo.
-
-    Names are random and never reused, so browsers may keep one; for a day only, as an
-    organisation that withdraws has its logo deleted.
-    """
-    if not LOGO_NAME.fullmatch(name):
-        raise Http404
+@private_page
+def manage_logo(request, token):
+    """The logo as its organisation sees it on the manage page, whatever the status."""
     try:
-        handle = Pledge._meta.get_field("logo").storage.open(f"logos/{name}")
-    except FileNotFoundError:
+        pledge = managed_pledge(token)
+    except BadLink:
         raise Http404 from None
-    response = FileResponse(handle, content_type=LOGO_TYPES[name.rsplit(".", 1)[1]])
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    if not pledge.logo:
+        raise Http404
+    return logo_file(pledge.logo.name.removeprefix("logos/"))
