@@ -270,13 +270,34 @@ AXES_CLIENT_IP_CALLABLE = "backing_lancashire.client.client_ip"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Every handler that can print a request line or a path hides the tokens of emailed
+# links: Django's own (its debug console, runserver's request lines) are replaced, and
+# gunicorn's are given the filter when the site starts (backing_lancashire.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"hide_tokens": {"()": "backing_lancashire.logs.HideTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_tokens"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_tokens"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Through the root's handler only, not Django's default console and mail ones.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },

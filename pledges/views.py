@@ -65,6 +65,7 @@ def check_email(request):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def verify(request, token):
     """Opening the link shows a button; only pressing it confirms.
 
@@ -155,6 +156,7 @@ def managed_pledge(token):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def manage(request, token):
     try:
         pledge = managed_pledge(token)
@@ -197,6 +199,7 @@ def manage(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def manage_withdraw(request, token):
     try:
         pledge = managed_pledge(token)
