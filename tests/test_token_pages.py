@@ -108,12 +108,13 @@ def serve_and_read_log(command, env, port):
 
         def up():
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            except urllib.error.HTTPError:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    return True
+            except urllib.error.HTTPError as answered:  # up, if not healthy: enough here
+                answered.close()
                 return True
             except OSError:
                 return False
-            return True
 
         assert wait_for(up, seconds=30), "the server did not start"
         for path in (f"/pledge/verify/{SECRET}/", f"/pledge/manage/{SECRET}/"):
@@ -123,6 +124,7 @@ def serve_and_read_log(command, env, port):
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=10)
             assert refused.value.code == 400
+            refused.value.close()
         time.sleep(0.5)  # let the last request line be written
     finally:
         process.terminate()
