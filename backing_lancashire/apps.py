@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
+from backing_lancashire.logs import hide_tokens_in_server_logs
+
 
 def create_cache_table(using, **kwargs):
     # Without Redis the shared cache lives in the database: make its table wherever
@@ -17,4 +19,5 @@ class SiteConfig(AppConfig):
     def ready(self):
         from backing_lancashire import checks  # noqa: F401 - registers the deploy checks
 
+        hide_tokens_in_server_logs()
         post_migrate.connect(create_cache_table, dispatch_uid="create_cache_table")

@@ -1,6 +1,7 @@
 """Who a request comes from."""
 
 import ipaddress
+from contextlib import suppress
 
 from django.conf import settings
 
@@ -18,9 +19,21 @@ def client_ip(request):
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [hop for hop in hops if hop]
         if len(hops) >= proxies:
-            candidate = hops[-proxies]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return remote or None
+            with suppress(ValueError):
+                return plain(hops[-proxies])
+    if not remote:
+        return None
+    try:
+        return plain(remote)
+    except ValueError:
+        return remote
+
+
+def plain(address):
+    """An address in one form, an IPv4 client as IPv4.
+
+    A server listening on IPv6 sees an IPv4 client as ::ffff:203.0.113.5; left so, every
+    such client would fall in one IPv6 /64, and share one allowance.
+    """
+    ip = ipaddress.ip_address(address)
+    return str(getattr(ip, "ipv4_mapped", None) or ip)

@@ -1,11 +1,11 @@
-"""Decorators for views: the page cache, and a friendly refusal of oversized requests."""
+"""Decorators for views: the page cache, and the headers of private pages."""
 
 import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
-from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from backing_lancashire import freshness
 
@@ -34,28 +34,24 @@ def cached_page(view):
         if response is None:
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming and not response.cookies:
+                if callable(getattr(response, "render", None)):
+                    response.render()  # a TemplateResponse (a sitemap) is kept as sent
                 pages.set(key, response, PAGE_LIFETIME)
         return response
 
     return wrapped
 
 
-# A 2 MB logo and the rest of the form, with room to spare; anything larger is refused
-# before it is read. The proxy in front should refuse it even sooner.
-MAX_BODY = 2_500_000
-
-
-def limit_body(view):
-    """Answer an oversized request with a friendly 413, without reading its body."""
+def private_page(view):
+    """For a page whose address holds a private token (a confirmation or manage link):
+    no browser or proxy keeps it, and no link followed from it carries the address on
+    in a Referer header."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY:
-            return render(request, "413.html", {"title": "That file is too large"}, status=413)
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)  # includes no-store
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
     return wrapped

@@ -12,3 +12,15 @@ class HideTokens(logging.Filter):
         if hidden != message:
             record.msg, record.args = hidden, ()
         return True
+
+
+# gunicorn sets up its own loggers before the site's settings are read; a filter on the
+# logger itself reaches every handler it has (the access log, when it is turned on).
+SERVER_LOGGERS = ["gunicorn.access", "gunicorn.error"]
+
+
+def hide_tokens_in_server_logs():
+    for name in SERVER_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, HideTokens) for f in logger.filters):
+            logger.addFilter(HideTokens())

@@ -1,8 +1,53 @@
+import io
+
 import csp.constants
 import csp.middleware
 import csp.utils
 from django.conf import settings
+from django.core.handlers.wsgi import LimitedStream
+from django.shortcuts import render
 from django.utils.functional import cached_property
+
+# A 2 MB logo and the rest of the form, with room to spare. The proxy in front should
+# refuse anything larger even sooner.
+MAX_BODY = 2_500_000
+
+
+def limit_body(get_response):
+    """Answer a request body over MAX_BODY with the friendly 413 page, on every path.
+
+    It runs before anything reads the body (CSRF reads the form of every POST), so an
+    oversized upload is never parsed, held in memory or written to a temporary file.
+    A declared Content-Length over the limit is refused unread. A body sent in chunks,
+    with no length, is read no further than one byte past the limit: within it, it is
+    kept and given to Django as if its length had been declared (Django would otherwise
+    read it as empty); past it, the same 413.
+    """
+
+    def middleware(request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > MAX_BODY:
+            return too_large(request)
+        if not request.META.get("CONTENT_LENGTH") and request.META.get("wsgi.input_terminated"):
+            body = request.META["wsgi.input"].read(MAX_BODY + 1)
+            if len(body) > MAX_BODY:
+                return too_large(request)
+            request.META["CONTENT_LENGTH"] = str(len(body))
+            request._stream = LimitedStream(io.BytesIO(body), len(body))
+        return get_response(request)
+
+    return middleware
+
+
+def too_large(request):
+    response = render(request, "413.html", {"title": "That file is too large"}, status=413)
+    # The body is left unread: with its length given, the client need not wait for the
+    # connection to close to know the answer is complete.
+    response["Content-Length"] = len(response.content)
+    return response
 
 
 def permissions_policy(get_response):

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backing_lancashire.middleware.permissions_policy",
     "backing_lancashire.middleware.CSPMiddleware",
+    # Before anything reads the body (sessions do not; CSRF does), and after the
+    # headers above, so that the 413 page carries them.
+    "backing_lancashire.middleware.limit_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -262,6 +265,13 @@ PHONENUMBER_DEFAULT_REGION = "GB"
 # The logo may be 2 MB; refuse anything much larger before reading it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Whole downloads (the open data, the sitemap, the feed) per client address; a
+# conditional GET answered "not modified" is not counted.
+DOWNLOAD_RATE_LIMIT = env_str("DOWNLOAD_RATE_LIMIT", "60/h")
+if DOWNLOAD_RATE_LIMIT.lower() == "off":
+    DOWNLOAD_RATE_LIMIT = None
+elif not re.fullmatch(r"\d+/\d*[smhd]", DOWNLOAD_RATE_LIMIT):
+    fail(f"DOWNLOAD_RATE_LIMIT must look like 60/h (or be off), not {DOWNLOAD_RATE_LIMIT!r}.")
 
 # Admin sign-in: lock a username at one address after repeated failures there, so that
 # wrong passwords from elsewhere never lock a moderator out; failures for one username
@@ -285,13 +295,34 @@ OTP_TOTP_ISSUER = "Backing Lancashire"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+# Every handler that can print a request line or a path hides the tokens of emailed
+# links: Django's own (its debug console, runserver's request lines) are replaced, and
+# gunicorn's are given the filter when the site starts (backing_lancashire.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"hide_tokens": {"()": "backing_lancashire.logs.HideTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_tokens"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["hide_tokens"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["hide_tokens"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Through the root's handler only, not Django's default console and mail ones.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
     },

@@ -6,6 +6,8 @@ from itertools import chain, islice
 
 from django.http import StreamingHttpResponse
 
+CSV_TYPE = "text/csv; charset=utf-8"
+
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_START = frozenset("=+-@\t\r")
 
@@ -22,15 +24,16 @@ def batched(*iterables, size):
         yield chunk
 
 
-def csv_response(filename, header, rows, batch=1000):
-    """Stream rows as CSV, a thousand at a time, so a long list needs little memory."""
+def csv_lines(header, rows, batch=1000):
+    """Rows as CSV text, a thousand at a time, so a long list needs little memory."""
+    for chunk in batched([header], rows, size=batch):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([safe_cell(value) for value in row] for row in chunk)
+        yield buffer.getvalue()
 
-    def lines():
-        for chunk in batched([header], rows, size=batch):
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows([safe_cell(value) for value in row] for row in chunk)
-            yield buffer.getvalue()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_response(filename, header, rows):
+    """Stream rows as CSV."""
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,7 +3,9 @@ from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from backing_lancashire import views
+from backing_lancashire.decorators import cached_page
 from backing_lancashire.sitemaps import PagesSitemap
+from pledges.abuse import limit_downloads
 from pledges.sitemaps import SignatoriesSitemap
 
 handler500 = "backing_lancashire.views.server_error"
@@ -18,10 +20,16 @@ urlpatterns = [
     path("", include("campaign.urls")),
     path("", include("pledges.urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Made once per public version, and limited per client as the other whole downloads.
+    path(
+        "sitemap.xml",
+        limit_downloads(cached_page(sitemaps.index)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
-        sitemaps.sitemap,
+        limit_downloads(cached_page(sitemaps.sitemap)),
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -43,6 +43,7 @@ ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "SITE_URL": "http://127.0.0.1",
     "PLEDGE_RATE_LIMIT": "off",
+    "DOWNLOAD_RATE_LIMIT": "off",  # the load fetches the whole exports again and again
     "PLEDGE_MIN_FILL_SECONDS": "0",
     "STAFF_MFA_REQUIRED": "0",  # the soak's moderator signs in with a password alone
     "LOG_LEVEL": "WARNING",

@@ -1,36 +1,68 @@
 """The limits that keep bots and floods out."""
 
 import ipaddress
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import render
+from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from backing_lancashire.client import client_ip
 
 
-def over_limit(request, group, times=1):
-    """Count this request against the client's allowance for `group`, and say if it is spent.
+def too_many(request, *, downloads=False):
+    title = "Too many downloads" if downloads else "Too many attempts"
+    return render(request, "429.html", {"title": title, "downloads": downloads}, status=429)
 
-    `times` scales the allowance, for a looser limit on the same clock.
-    """
-    rate = settings.PLEDGE_RATE_LIMIT
-    if rate is None:
-        return False
+
+def client_key(request):
+    """Whose allowance a request counts against: its IPv4 address, or its IPv6 /64, as one
+    household or server usually holds a whole /64. client_ip gives an IPv4 client (even
+    one seen through IPv6, as ::ffff:203.0.113.5) as IPv4, so it stands on its own."""
     ip = client_ip(request)
     if ip is None:
         # Behind a proxy on a Unix socket: every visitor would share one allowance.
         raise ImproperlyConfigured(
             "REMOTE_ADDR is empty: serve over TCP, or set TRUSTED_PROXY_COUNT."
         )
-    # One allowance per IPv6 /64, as one household or server usually holds a whole /64.
-    key = str(ipaddress.ip_network(f"{ip}/{64 if ':' in ip else 32}", strict=False))
+    prefix = 64 if ipaddress.ip_address(ip).version == 6 else 32
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def over_limit(request, group, times=1):
+    """Count this POST against the client's allowance for `group`, and say if it is spent.
+
+    `times` scales the allowance, for a looser limit on the same clock.
+    """
+    return _spent(request, group, settings.PLEDGE_RATE_LIMIT, times=times, method="POST")
+
+
+def limit_downloads(view):
+    """Answer 429 to a client that asks for the whole open data (or the sitemap, or the
+    feed) more often than DOWNLOAD_RATE_LIMIT allows. Put it inside `condition`, so that a
+    conditional GET answered 304, which costs nothing, is not counted."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if _spent(request, "downloads", settings.DOWNLOAD_RATE_LIMIT, method=ALL):
+            return too_many(request, downloads=True)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _spent(request, group, rate, *, times=1, method):
+    if rate is None:
+        return False
+    key = client_key(request)
     count, period = rate.split("/")
     return is_ratelimited(
         request,
         group=group,
         key=lambda group, request: key,
         rate=f"{int(count) * times}/{period}",
-        method="POST",
+        method=method,
         increment=True,
     )

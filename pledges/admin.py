@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges.forms import statement_field
-from pledges.logos import clean_logo
+from pledges.logos import clean_logo, logo_file
 from pledges.models import (
     CONTACT_FIELDS,
     PUBLIC_FIELDS,
@@ -100,6 +101,23 @@ class RejectForm(forms.Form):
     )
 
 
+class StaffLogoInput(forms.ClearableFileInput):
+    """Links the current logo through the admin, which shows it whatever the pledge's
+    status (the public address answers only while the pledge is approved)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = StaffLogoLink(value.name)
+        return context
+
+
+class StaffLogoLink(str):
+    @property
+    def url(self):
+        return reverse("admin:pledges_pledge_logo", args=[self.removeprefix("logos/")])
+
+
 class PledgeAdminForm(forms.ModelForm):
     """Staff edits keep the model's rules, as every form does; a new logo is re-encoded."""
 
@@ -117,10 +135,14 @@ class PledgeAdminForm(forms.ModelForm):
             "phone": {"invalid": PHONE_MESSAGE},
         }
 
+    # A plain file field: Django's image field would first open the upload with every
+    # decoder Pillow has; clean_logo opens it with the three we take.
+    logo = forms.FileField(required=False, widget=StaffLogoInput)
+
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         # A newly uploaded file is re-encoded as on sign-up; a stored one is left alone.
-        if logo and not getattr(logo, "_committed", True):
+        if isinstance(logo, UploadedFile):
             return clean_logo(logo)
         return logo
 
@@ -330,8 +352,16 @@ class PledgeAdmin(admin.ModelAdmin):
             path("<int:pk>/approve/", view(self.approve_one), name="pledges_pledge_approve"),
             path("<int:pk>/reject/", view(self.reject_one), name="pledges_pledge_reject"),
             path("<int:pk>/withdraw/", view(self.withdraw_one), name="pledges_pledge_withdraw"),
+            path("logo/<str:name>", view(self.logo), name="pledges_pledge_logo"),
             *super().get_urls(),
         ]
+
+    def logo(self, request, name):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        response = logo_file(name)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def one(self, request, pk):
         pledge = get_object_or_404(Pledge, pk=pk)
@@ -453,7 +483,7 @@ class ProposedChangeAdmin(admin.ModelAdmin):
 
     @admin.display(description="would change")
     def what(self, change):
-        return ", ".join(label for label, _, _ in change.comparison())
+        return ", ".join(row[0] for row in change.comparison())
 
     @admin.display(description="pledge")
     def pledge_link(self, change):
@@ -469,15 +499,27 @@ class ProposedChangeAdmin(admin.ModelAdmin):
 
     @admin.display(description="before and after")
     def comparison(self, change):
-        def shown(value):
-            if hasattr(value, "url"):
-                return format_html('<img src="{}" alt="Logo" width="96" height="96">', value.url)
-            return format_html("{}", value) if value not in ("", None) else "(none)"
+        def shown(value, image):
+            if value in ("", None):
+                return "(none)"
+            if image:
+                return format_html('<img src="{}" alt="Logo" width="96" height="96">', value)
+            return format_html("{}", value)
 
+        def staff_url(logo):
+            return reverse("admin:pledges_pledge_logo", args=[logo.name.removeprefix("logos/")])
+
+        urls = (
+            staff_url(change.pledge.logo) if change.pledge.logo else "",
+            staff_url(change.logo) if change.logo else "",
+        )
         rows = format_html_join(
             "",
             "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
-            ((label, shown(now), shown(new)) for label, now, new in change.comparison()),
+            (
+                (label, shown(now, image), shown(new, image))
+                for label, now, new, image in change.comparison(urls)
+            ),
         )
         return format_html(
             '<table class="comparison"><thead><tr><th scope="col">Field</th>'

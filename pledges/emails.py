@@ -95,7 +95,7 @@ def change_for_moderator(pledge, *, to):
     if change is None:
         return  # decided or withdrawn since
     link = absolute(reverse("admin:pledges_proposedchange_change", args=[change.pk]))
-    fields = ", ".join(label for label, _, _ in change.comparison())
+    fields = ", ".join(row[0] for row in change.comparison())
     send("change_moderator", [to], {"pledge": pledge, "link": link, "fields": fields})
 
 

@@ -1,10 +1,14 @@
-"""Checking an uploaded logo and re-encoding it, so nothing but pixels is kept."""
+"""Checking an uploaded logo and re-encoding it, so nothing but pixels is kept; and
+reading a stored one back."""
 
 import io
+import re
 import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -12,6 +16,9 @@ MAX_SIDE = 4000
 # Stored logos are scaled down to this: the wall and the badge never need more.
 STORED_SIDE = 800
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+# Pillow's JPEG decoder reports a JPEG holding several pictures, as many phone cameras
+# write, as MPO. It is a JPEG, and its first picture is the photo.
+SAME_AS = {"MPO": "JPEG"}
 ACCEPTED = "Upload the logo as a PNG, JPEG or WebP image"
 
 
@@ -25,6 +32,8 @@ def clean_logo(upload):
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             # Only these decoders run: no exotic format's parser sees the upload.
             image = Image.open(upload, formats=list(FORMATS))
+            if SAME_AS.get(image.format, image.format) not in FORMATS:
+                raise UnidentifiedImageError(image.format)  # a decoder's other variant
             # The declared size is read from the header, before any pixels are decoded.
             if image.width > MAX_SIDE or image.height > MAX_SIDE:
                 raise ValidationError(
@@ -50,7 +59,7 @@ def clean_logo(upload):
 
 def reencode(image):
     """Draw the pixels into a fresh file: no metadata, comments or trailing bytes survive."""
-    kind = image.format
+    kind = SAME_AS.get(image.format, image.format)
     image.thumbnail((STORED_SIDE, STORED_SIDE))
     if kind == "JPEG":
         image = image.convert("RGB")
@@ -60,3 +69,22 @@ def reencode(image):
     options = {"JPEG": {"quality": 88}, "WEBP": {"quality": 88}, "PNG": {"optimize": True}}[kind]
     image.save(out, format=kind, **options)
     return ContentFile(out.getvalue(), name=f"logo.{FORMATS[kind]}")
+
+
+# What pledges.models.logo_path and reencode write: a random name, one of three types.
+STORED_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
+TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def logo_file(name):
+    """The stored logo `name` (the part after logos/) as a response, or Http404.
+
+    Who may see it is for the caller to say: the public only while its pledge is approved.
+    """
+    if not STORED_NAME.fullmatch(name):
+        raise Http404
+    try:
+        handle = default_storage.open(f"logos/{name}")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=TYPES[name.rsplit(".", 1)[1]])

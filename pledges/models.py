@@ -767,17 +767,21 @@ class ProposedChange(models.Model):
         logo = ["logo"] if self.logo or self.remove_logo else []
         return [field for field in PUBLIC_FIELDS if field in self.values] + logo
 
-    def comparison(self):
-        """(label, now, proposed) for each field that would change, for people to read."""
+    def comparison(self, logo_urls=("", "")):
+        """(label, now, proposed, is_image) for each field that would change, for people to
+        read. A logo is shown by its address, `logo_urls` (now, proposed): the public
+        address serves only approved pledges' logos, so each page gives its own."""
         rows = []
         for field in self.fields:
-            model_field = Pledge._meta.get_field(field)
-            label = capfirst(model_field.verbose_name)
+            label = capfirst(Pledge._meta.get_field(field).verbose_name)
             if field == "logo":
-                rows.append((label, self.pledge.logo, "" if self.remove_logo else self.logo))
+                now, new = logo_urls
+                rows.append(
+                    (label, now if self.pledge.logo else "", new if self.logo else "", True)
+                )
                 continue
             proposed = Pledge(**{field: self.values[field]})
-            rows.append((label, self.pledge.shown(field), proposed.shown(field)))
+            rows.append((label, self.pledge.shown(field), proposed.shown(field), False))
         return rows
 
     @classmethod

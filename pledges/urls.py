@@ -1,7 +1,9 @@
 from django.urls import path
 from django.views.decorators.http import condition, require_safe
 
+from backing_lancashire.decorators import cached_page
 from pledges import views
+from pledges.abuse import limit_downloads
 from pledges.feeds import NewSignatories
 
 app_name = "pledges"
@@ -21,13 +23,22 @@ urlpatterns = [
         views.manage_withdraw_change,
         name="manage_withdraw_change",
     ),
+    path("pledge/manage/<str:token>/logo", views.manage_logo, name="manage_logo"),
+    path(
+        "pledge/manage/<str:token>/proposed-logo",
+        views.manage_logo,
+        {"proposed": True},
+        name="manage_proposed_logo",
+    ),
     path("pledge/withdrawn/", views.withdrawn, name="withdrawn"),
     path("signatories/", views.wall, name="wall"),
     path("signatories.csv", views.open_csv, name="csv"),
     path("signatories.json", views.open_json, name="json"),
     path(
         "signatories/feed/",
-        require_safe(condition(etag_func=views.public_etag)(NewSignatories())),
+        require_safe(
+            condition(etag_func=views.public_etag)(limit_downloads(cached_page(NewSignatories())))
+        ),
         name="feed",
     ),
     path("signatories/<slug:slug>/", views.detail, name="detail"),

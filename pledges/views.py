@@ -1,24 +1,26 @@
 import json
 import logging
-import re
 from contextlib import suppress
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
-from backing_lancashire import freshness
-from backing_lancashire.decorators import cached_page, limit_body
-from backing_lancashire.spreadsheet import batched, csv_response
+from backing_lancashire import exports, freshness
+from backing_lancashire.decorators import cached_page, private_page
+from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from pledges import open_data, stats, tasks, tilemap
-from pledges.abuse import over_limit
+from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
+from pledges.logos import STORED_NAME, logo_file
 from pledges.models import (
     DuplicatePledge,
     Pledge,
@@ -32,12 +34,7 @@ from pledges.wording import pledge_text
 log = logging.getLogger(__name__)
 
 
-def too_many(request):
-    return render(request, "429.html", {"title": "Too many attempts"}, status=429)
-
-
 @require_http_methods(["GET", "POST"])
-@limit_body
 def sign(request):
     if request.method == "POST" and over_limit(request, "sign-attempts", times=10):
         return too_many(request)  # a looser limit on every attempt, valid or not
@@ -79,6 +76,7 @@ def check_email(request):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def verify(request, token):
     """Opening the link shows a button; only pressing it confirms.
 
@@ -191,7 +189,7 @@ def managed_pledge(token):
 
 
 @require_http_methods(["GET", "POST"])
-@limit_body
+@private_page
 def manage(request, token):
     try:
         pledge = managed_pledge(token)
@@ -215,6 +213,10 @@ def manage(request, token):
                 return redirect("pledges:manage", token=token)
     else:
         form = ManageForm(instance=pledge)
+    logo_urls = [
+        reverse("pledges:manage_logo", args=[token]),
+        reverse("pledges:manage_proposed_logo", args=[token]),
+    ]
     return render(
         request,
         "pledges/manage.html",
@@ -222,6 +224,7 @@ def manage(request, token):
             "form": form,
             "pledge": pledge,
             "token": token,
+            "proposed": form.proposed.comparison(logo_urls) if form.proposed else [],
             "title": "Manage your pledge",
             "canonical": "/pledge/manage/",
         },
@@ -258,6 +261,7 @@ def manage_withdraw_change(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@private_page
 def manage_withdraw(request, token):
     try:
         pledge = managed_pledge(token)
@@ -361,14 +365,32 @@ def public_etag(request, *args, **kwargs):
     return freshness.version()
 
 
+def export(name, chunks, content_type, download_as=None):
+    """A whole export, from its file of this public version (made now if need be)."""
+    stored = exports.stored(name, chunks)
+    if stored is None:
+        response = StreamingHttpResponse(chunks(), content_type=content_type)
+    else:
+        response = FileResponse(stored, content_type=content_type)
+        del response["Content-Disposition"]  # FileResponse names the stored file
+    if download_as:
+        response["Content-Disposition"] = f'attachment; filename="{download_as}"'
+    return response
+
+
 @require_safe
 @condition(etag_func=public_etag)
+@limit_downloads
 def open_csv(request):
+    return export("signatories.csv", csv_chunks, CSV_TYPE, "backing-lancashire-signatories.csv")
+
+
+def csv_chunks():
     # No slug (the URL has it), and the commitments in one cell, separated by spaces.
     columns = [column for column in open_data.columns() if column.in_csv]
     lists = [index for index, column in enumerate(columns) if column.name == "commitments"]
     rows = (_joined(row, lists) for row in open_data.rows(columns))
-    return csv_response("backing-lancashire-signatories.csv", [c.name for c in columns], rows)
+    return csv_lines([c.name for c in columns], rows)
 
 
 def _joined(row, lists):
@@ -380,49 +402,73 @@ def _joined(row, lists):
 
 @require_safe
 @condition(etag_func=public_etag)
+@limit_downloads
 def open_json(request):
+    response = export("signatories.json", json_chunks, "application/json")
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+def json_chunks():
     head = {
         "title": "Backing Lancashire signatories",
         "source": settings.SITE_URL + "/signatories/",
         "generated": timezone.now().isoformat(timespec="seconds"),
     }
-
     columns = open_data.columns()
     names = [column.name for column in columns]
-
-    def chunks():
-        yield json.dumps(head)[:-1] + ', "signatories": ['
-        count = 0
-        for rows in batched(open_data.rows(columns), size=1000):
-            records = (dict(zip(names, row, strict=True)) for row in rows)
-            yield ("," if count else "") + ",".join(map(json.dumps, records))
-            count += len(rows)
-        # Counted as written, so it always matches the list, even mid-approval.
-        yield f'], "count": {count}}}\n'
-
-    response = StreamingHttpResponse(chunks(), content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
-    return response
-
-
-# What pledges.models.logo_path and pledges.logos write: a random name, one of three types.
-LOGO_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg|webp)")
-LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+    yield json.dumps(head)[:-1] + ', "signatories": ['
+    count = 0
+    for rows in batched(open_data.rows(columns), size=1000):
+        records = (dict(zip(names, row, strict=True)) for row in rows)
+        yield ("," if count else "") + ",".join(map(json.dumps, records))
+        count += len(rows)
+    # Counted as written, so it always matches the list, even mid-approval.
+    yield f'], "count": {count}}}\n'
 
 
 @require_safe
 def logo(request, name):
-    """A logo from the media storage, so that every app server serves every logo.
+    """A logo, only while its pledge is approved: withdrawn, rejected or not yet approved,
+    it is a 404 at once (within the second each process remembers the public version).
 
-    Names are random and never reused, so browsers may keep one; for a day only, as an
-    organisation that withdraws has its logo deleted.
+    Browsers and proxies may keep it five minutes, no longer: an organisation that
+    withdraws is off everyone's screens by then. The manage page and the admin, which
+    show a logo whatever its pledge's status, have their own addresses.
     """
-    if not LOGO_NAME.fullmatch(name):
+    if not STORED_NAME.fullmatch(name) or not logo_is_public(name):
         raise Http404
-    try:
-        handle = Pledge._meta.get_field("logo").storage.open(f"logos/{name}")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=LOGO_TYPES[name.rsplit(".", 1)[1]])
-    response["Cache-Control"] = "public, max-age=86400"
+    response = logo_file(name)
+    response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def logo_is_public(name):
+    """Whether an approved pledge shows this logo; answered once per public version."""
+    version = freshness.version()
+    key = f"logo:{version}:{name}"
+    public = cache.get(key) if version else None
+    if public is None:
+        public = Pledge.objects.public().filter(logo=f"logos/{name}").exists()
+        if version:
+            cache.set(key, public, 86_400)
+    return public
+
+
+@require_safe
+@private_page
+def manage_logo(request, token, proposed=False):
+    """The logo as its organisation sees it on the manage page, whatever the status, or
+    the new one it proposed."""
+    try:
+        pledge = managed_pledge(token)
+    except BadLink:
+        raise Http404 from None
+    if proposed:
+        change = pledge.changes.filter(status=ProposedChange.Status.OPEN).first()
+        logo = change.logo if change else None
+    else:
+        logo = pledge.logo
+    if not logo:
+        raise Http404
+    return logo_file(logo.name.removeprefix("logos/"))

@@ -174,3 +174,30 @@ def test_an_empty_remote_address_is_a_configuration_error(settings):
     assert client_ip(request) is None
     with pytest.raises(ImproperlyConfigured):
         over_limit(request, "sign")
+
+
+@pytest.mark.parametrize(
+    "proxies, remote, header, expected",
+    [
+        (0, "::ffff:203.0.113.5", "", "203.0.113.5"),
+        (0, "::FFFF:cb00:7105", "", "203.0.113.5"),
+        (1, "127.0.0.1", "::ffff:198.51.100.1", "198.51.100.1"),
+        (0, "2001:db8::1", "", "2001:db8::1"),
+    ],
+)
+def test_an_ipv4_client_seen_through_ipv6_is_known_by_its_ipv4_address(
+    settings, proxies, remote, header, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=header, REMOTE_ADDR=remote)
+    assert client_ip(request) == expected
+
+
+def test_ipv4_clients_seen_through_ipv6_each_have_their_own_allowance(client, settings):
+    # A server listening on IPv6 sees IPv4 clients so; all of them are in ::ffff:0:0/96.
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    assert sign(client, 1, REMOTE_ADDR="::ffff:203.0.113.5").status_code == 302
+    assert sign(client, 2, REMOTE_ADDR="::ffff:203.0.113.6").status_code == 302
+    assert sign(client, 3, REMOTE_ADDR="::ffff:203.0.113.5").status_code == 429
+    # ...and one is the same client whether it arrives over IPv4 or IPv6.
+    assert sign(client, 4, REMOTE_ADDR="203.0.113.6").status_code == 429

@@ -158,3 +158,29 @@ def test_the_manage_form_is_rate_limited(client, approved, settings):
     statuses = [client.post(url, answers(approved, statement=f"Try {n}.")).status_code
                 for n in range(5)]  # fmt: skip
     assert statuses == [302, 302, 302, 302, 429]
+
+
+def test_a_proposed_logo_is_shown_to_its_organisation_and_moderators_only(
+    client, mod_client, approved
+):
+    logo = SimpleUploadedFile("l.png", image_bytes("PNG"), content_type="image/png")
+    client.post(manage_url(approved), {**answers(approved), "new_logo": logo})
+    name = approved.changes.get().logo.name.removeprefix("logos/")
+    public = Client()
+    assert public.get(f"/media/logos/{name}").status_code == 404
+
+    page = public.get(manage_url(approved)).content.decode()
+    proposed = manage_url(approved) + "proposed-logo"
+    assert f'src="{proposed}"' in page
+    assert image_type(public.get(proposed)) == "image/png"
+
+    change = approved.changes.get()
+    staff_page = mod_client.get(change_url(change)).content.decode()
+    staff_logo = f"/admin/pledges/pledge/logo/{name}"
+    assert f'src="{staff_logo}"' in staff_page
+    assert image_type(mod_client.get(staff_logo)) == "image/png"
+
+
+def image_type(response):
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # read to the end
+    return response["Content-Type"]

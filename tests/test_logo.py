@@ -132,8 +132,7 @@ def test_a_logo_is_served_by_its_name_and_nothing_else_is(client, approved, sett
     response = client.get("/media/" + approved.logo.name)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # and closed
     (settings.MEDIA_ROOT / "secret.txt").write_text("not a logo")
     for name in ("0" * 32 + ".png", "../secret.txt", "..%2fsecret.txt", "x.png", "a" * 32 + ".svg"):
         assert client.get("/media/logos/" + name).status_code == 404, name
