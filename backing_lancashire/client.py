@@ -4,6 +4,7 @@ import ipaddress
 from contextlib import suppress
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def client_ip(request):
@@ -37,3 +38,17 @@ def plain(address):
     """
     ip = ipaddress.ip_address(address)
     return str(getattr(ip, "ipv4_mapped", None) or ip)
+
+
+def client_key(request):
+    """Whose allowance a request counts against: its IPv4 address, or its IPv6 /64, as one
+    household or server usually holds a whole /64. client_ip gives an IPv4 client (even
+    one seen through IPv6, as ::ffff:203.0.113.5) as IPv4, so it stands on its own."""
+    ip = client_ip(request)
+    if ip is None:
+        # Behind a proxy on a Unix socket: every visitor would share one allowance.
+        raise ImproperlyConfigured(
+            "REMOTE_ADDR is empty: serve over TCP, or set TRUSTED_PROXY_COUNT."
+        )
+    prefix = 64 if ipaddress.ip_address(ip).version == 6 else 32
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))

@@ -33,6 +33,8 @@ from django.views.decorators.csrf import csrf_protect
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from backing_lancashire.client import client_key
+
 RECOVERY_CODES = 10
 
 # Failed sign-ins for one username, from any address, before it slows down; the count
@@ -42,6 +44,13 @@ SLOWDOWN_AFTER = 10
 WINDOW = 15 * 60
 PAUSE = 60
 PAUSED_MESSAGE = "Too many failed sign-ins for this account. Try again in a minute."
+# Failed sign-ins from one address, whatever the usernames, before it waits a quarter of
+# an hour: django-axes locks a username only at the address that failed, so this is what
+# stops one address trying a few passwords for each of many usernames.
+ADDRESS_FAILURES = 30
+ADDRESS_PAUSED_MESSAGE = (
+    "Too many failed sign-ins from your network. Try again in a quarter of an hour."
+)
 
 # A browser that has signed in as a username before is never paused for it, so that a
 # stranger's guesses cannot keep the real person out (only new browsers wait).
@@ -185,28 +194,39 @@ def sign_in_paused(request, username):
     return until is not None and until > time.time()
 
 
-def note_failed_sign_in(username):
-    key = _key("failures", username)
+def address_paused(request):
+    return cache.get(_key("failures-from", client_key(request)), 0) >= ADDRESS_FAILURES
+
+
+def count_failure(key):
+    """One more failure in the count at `key`, which lasts until WINDOW passes without one."""
     cache.add(key, 0, WINDOW)
     try:
         failures = cache.incr(key)
     except ValueError:  # expired between the two calls
         cache.set(key, failures := 1, WINDOW)
     cache.touch(key, WINDOW)
-    if failures >= SLOWDOWN_AFTER:
+    return failures
+
+
+def note_failed_sign_in(request, username):
+    if count_failure(_key("failures", username)) >= SLOWDOWN_AFTER:
         cache.set(_key("paused", username), time.time() + PAUSE, PAUSE)
+    count_failure(_key("failures-from", client_key(request)))
 
 
 class SignInForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
+        if address_paused(self.request):
+            raise ValidationError(ADDRESS_PAUSED_MESSAGE, code="paused")
         if username and sign_in_paused(self.request, username):
             raise ValidationError(PAUSED_MESSAGE, code="paused")
         try:
             return super().clean()
         except ValidationError as error:
             if username and error.code == "invalid_login":
-                note_failed_sign_in(username)
+                note_failed_sign_in(self.request, username)
             raise
 
 

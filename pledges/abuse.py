@@ -1,34 +1,18 @@
 """The limits that keep bots and floods out."""
 
-import ipaddress
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
-from backing_lancashire.client import client_ip
+from backing_lancashire.client import client_key
 
 
 def too_many(request, *, downloads=False):
     title = "Too many downloads" if downloads else "Too many attempts"
     return render(request, "429.html", {"title": title, "downloads": downloads}, status=429)
-
-
-def client_key(request):
-    """Whose allowance a request counts against: its IPv4 address, or its IPv6 /64, as one
-    household or server usually holds a whole /64. client_ip gives an IPv4 client (even
-    one seen through IPv6, as ::ffff:203.0.113.5) as IPv4, so it stands on its own."""
-    ip = client_ip(request)
-    if ip is None:
-        # Behind a proxy on a Unix socket: every visitor would share one allowance.
-        raise ImproperlyConfigured(
-            "REMOTE_ADDR is empty: serve over TCP, or set TRUSTED_PROXY_COUNT."
-        )
-    prefix = 64 if ipaddress.ip_address(ip).version == 6 else 32
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def over_limit(request, group, times=1):

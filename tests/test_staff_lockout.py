@@ -97,3 +97,16 @@ def test_a_forged_known_browser_cookie_does_not_help(client, moderator):
     fail_from_many_addresses(client, staff.SLOWDOWN_AFTER)
     client.cookies[staff.KNOWN_BROWSER_COOKIE] = "moderator"
     assert paused(sign_in(client, PASSWORD, B))
+
+
+def test_one_address_trying_many_usernames_waits_a_quarter_of_an_hour(client, moderator):
+    # Axes locks each username at this address after five failures; trying a few
+    # passwords for each of many usernames is what the address count stops.
+    for n in range(staff.ADDRESS_FAILURES):
+        response = sign_in(client, "wrong", A, username=f"user{n}")
+        assert staff.ADDRESS_PAUSED_MESSAGE not in response.content.decode()
+    refused = sign_in(client, PASSWORD, A)
+    assert staff.ADDRESS_PAUSED_MESSAGE in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Other addresses are not held up.
+    assert sign_in(client, PASSWORD, B).status_code == 302
