@@ -6,6 +6,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import csrf_exempt
 
 from backing_lancashire import freshness
 
@@ -45,7 +46,14 @@ def cached_page(view):
 def private_page(view):
     """For a page whose address holds a private token (a confirmation or manage link):
     no browser or proxy keeps it, and no link followed from it carries the address on
-    in a Referer header."""
+    in a Referer header.
+
+    Its forms are exempt from the CSRF check. Under no-referrer, browsers send a form's
+    POST with `Origin: null` and no Referer, which Django's check must refuse; and the
+    check would add nothing here, as the token in the address is the credential: a
+    cross-site page could post only with a token its author already has, and could use
+    it without anyone's browser.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -54,4 +62,4 @@ def private_page(view):
         response["Referrer-Policy"] = "no-referrer"
         return response
 
-    return wrapped
+    return csrf_exempt(wrapped)

@@ -247,6 +247,7 @@ def manage_message(applied, proposed, before):
 
 
 @require_http_methods(["POST"])
+@private_page
 def manage_withdraw_change(request, token):
     try:
         pledge = managed_pledge(token)

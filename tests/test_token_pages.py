@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.test import Client
 
 from pledges.tokens import make_manage_token, make_token
 from tests.conftest import PRODUCTION_ENV, ROOT
@@ -50,6 +51,20 @@ def test_a_saved_change_redirects_with_the_same_headers(client, approved):
     assert response.status_code == 302 and response["Location"] == url
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_their_forms_work_as_a_browser_sends_them_under_no_referrer(unverified, approved):
+    # With no Referer allowed, a browser posts a form with `Origin: null`: the token in
+    # the address, not the CSRF check, is what lets a post through.
+    browser = Client(enforce_csrf_checks=True, HTTP_ORIGIN="null")
+    confirmed = browser.post(f"/pledge/verify/{make_token(unverified)}/")
+    assert "Thank you for signing" in confirmed.content.decode()
+    withdrawn = browser.post(f"/pledge/manage/{make_manage_token(approved)}/withdraw/")
+    assert withdrawn.status_code == 302
+    approved.refresh_from_db()
+    assert approved.status == approved.Status.WITHDRAWN
+    # Forms elsewhere keep the CSRF check.
+    assert browser.post("/pledge/resend/", {"email": "a@example.org"}).status_code == 403
 
 
 def every_stream_handler():
