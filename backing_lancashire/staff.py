@@ -72,6 +72,7 @@ def needs_second_factor(request):
 
 
 WRONG_CODE = "That code is not right, or has been used. Check the app and try the newest code."
+WRONG_RECOVERY_CODE = "That recovery code is not right, or has been used. Try another of yours."
 TOO_FAST = "Too many wrong codes in a row. Wait a few seconds, then try the newest code."
 
 
@@ -90,7 +91,7 @@ def check_code(user, devices, code):
     for device in devices:
         if found := django_otp.verify_token(user, device.persistent_id, code):
             return found
-    return WRONG_CODE
+    return WRONG_CODE if model is TOTPDevice else WRONG_RECOVERY_CODE
 
 
 def app_to_set_up(user):

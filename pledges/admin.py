@@ -17,6 +17,7 @@ from pledges.logos import clean_logo, logo_file
 from pledges.models import (
     CONTACT_FIELDS,
     PUBLIC_FIELDS,
+    ChangeRejectionReason,
     Pledge,
     PledgeEvent,
     PledgeStateError,
@@ -86,6 +87,12 @@ def commitment_filter(label):
 
 
 class RejectForm(forms.Form):
+    REASONS = RejectionReason.choices
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = self.REASONS
+
     reason = forms.ChoiceField(
         label="Reason",
         choices=RejectionReason.choices,
@@ -440,6 +447,10 @@ class PledgeAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
+class RejectChangeForm(RejectForm):
+    REASONS = ChangeRejectionReason.choices
+
+
 class ChangeStatusFilter(StatusFilter):
     """A change's status, opening on those waiting for review."""
 
@@ -503,7 +514,7 @@ class ProposedChangeAdmin(admin.ModelAdmin):
             if value in ("", None):
                 return "(none)"
             if image:
-                return format_html('<img src="{}" alt="Logo" width="96" height="96">', value)
+                return format_html('<img src="{}" alt="Logo" width="96">', value)
             return format_html("{}", value)
 
         def staff_url(logo):
@@ -528,9 +539,15 @@ class ProposedChangeAdmin(admin.ModelAdmin):
             rows,
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Changes to approved entries", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Nothing here is edited: a change is approved or rejected, never rewritten.
-        hidden = dict.fromkeys(["show_save", "show_save_and_continue"], False)
+        change = self.get_object(request, object_id)
+        title = f"Change to {change.pledge.name}" if change else ""
+        hidden = {**dict.fromkeys(["show_save", "show_save_and_continue"], False), "title": title}
         return super().change_view(
             request, object_id, form_url, {**(extra_context or {}), **hidden}
         )
@@ -575,7 +592,7 @@ class ProposedChangeAdmin(admin.ModelAdmin):
 
     def reject(self, request, pk):
         change = self.one(request, pk)
-        form = RejectForm(request.POST if request.method == "POST" else None)
+        form = RejectChangeForm(request.POST if request.method == "POST" else None)
         if form.is_bound and form.is_valid():
             self.decide(
                 request,
@@ -591,6 +608,7 @@ class ProposedChangeAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": f"Reject the change to {change.pledge.name}",
                 "change": change,
+                "comparison": self.comparison(change),
                 "form": form,
                 "opts": self.model._meta,
             },

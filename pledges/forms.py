@@ -276,8 +276,11 @@ class PledgeForm(forms.ModelForm):
         shown = read_started(self.data.get("started", ""), self.visitor)
         max_age = settings.PLEDGE_FORM_MAX_AGE.total_seconds()
         if settings.PLEDGE_MIN_FILL_SECONDS and shown and self._age(shown) > max_age:
+            # The person has filled the form in already: the fresh token counts as shown
+            # long enough ago, so that sending it straight back is not taken for a bot's.
             self.data = self.data.copy()
-            self.data["started"] = started_token(self.visitor)
+            shown = timezone.now().timestamp() - settings.PLEDGE_MIN_FILL_SECONDS
+            self.data["started"] = started_token(self.visitor, at=shown)
             hours = round(max_age / 3600)
             raise ValidationError(
                 f"This form was open for more than {hours} hour{'s'[: hours != 1]}, so we "

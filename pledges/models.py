@@ -131,6 +131,13 @@ class RejectionReason(models.TextChoices):
     OTHER = "other", "Another reason"
 
 
+class ChangeRejectionReason(models.TextChoices):
+    INAPPROPRIATE = "inappropriate", "Inappropriate content"
+    MISLEADING = "misleading", "Misleading, or not about the organisation"
+    WEBSITE = "website", "A website we cannot link to"
+    OTHER = "other", "Another reason"
+
+
 # How long an unverified pledge waits for its email to be confirmed.
 UNVERIFIED_FOR = timedelta(days=7)
 
@@ -262,7 +269,11 @@ class Pledge(models.Model):
     name = models.CharField(
         "organisation name",
         max_length=200,
-        validators=[validators.has_words, validators.no_control_characters],
+        validators=[
+            validators.has_words,
+            validators.no_control_characters,
+            validators.no_contact_details,
+        ],
     )
     slug = models.SlugField(max_length=220, unique=True, editable=False)
     organisation_type = models.CharField(
@@ -747,11 +758,13 @@ class ProposedChange(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    reason = models.CharField(max_length=20, choices=RejectionReason.choices, blank=True)
+    reason = models.CharField(max_length=20, choices=ChangeRejectionReason.choices, blank=True)
     note = models.TextField("note to the organisation", blank=True)
 
     class Meta:
         ordering = ["proposed_at", "pk"]
+        verbose_name = "change to an approved entry"
+        verbose_name_plural = "changes to approved entries"
         constraints = [
             models.UniqueConstraint(
                 "pledge", condition=Q(status="open"), name="one_open_change_per_pledge"
@@ -834,7 +847,8 @@ class ProposedChange(models.Model):
             to_status=pledge.status,
             note=f"Proposed: {field_labels(change.fields)}. Waiting for review.",
         )
-        tasks.queue("change", pledge)
+        if not open_change:  # told once; a revision shows in the admin
+            tasks.queue("change", pledge)
         return change
 
     def approve(self, *, by):
@@ -863,7 +877,7 @@ class ProposedChange(models.Model):
                 self.Status.REJECTED,
                 by,
                 PledgeEvent.Action.CHANGE_REJECTED,
-                " ".join(filter(None, [RejectionReason(reason).label + ".", note])),
+                " ".join(filter(None, [ChangeRejectionReason(reason).label + ".", note])),
                 fields=["reason", "note"],
             )
             self._drop_logo()

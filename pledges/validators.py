@@ -104,6 +104,25 @@ def has_words(value):
         raise ValidationError("Enter a name with at least one letter or number.", code="no_words")
 
 
+# What an organisation's name never holds but a message to a stranger would: a web
+# address (with its scheme, www., or a path), an email address, or a phone number.
+CONTACT_IN_NAME = re.compile(
+    r"[a-z][a-z0-9+.-]*://|\bwww\.|\w\.[a-z]{2,}/|@|(\d[\s().-]*){7}", re.IGNORECASE
+)
+
+
+def no_contact_details(value):
+    """Refuse a name with a web or email address or a phone number in it: the name is
+    quoted in the confirmation email to an address nobody has confirmed yet, and must not
+    carry a link or a number to call there. "Booking.com" is still a name."""
+    if CONTACT_IN_NAME.search(value):
+        raise ValidationError(
+            "Enter the organisation’s name only, without a web address, email address or "
+            "phone number.",
+            code="contact_in_name",
+        )
+
+
 def no_control_characters(value):
     # Line breaks and tabs are allowed in long text; other control characters never.
     for char in value:

@@ -28,8 +28,10 @@ def change_url(change, action="change"):
 def test_moderators_are_told_and_see_the_change_before_and_after(
     client, mod_client, approved, moderator, send_queued
 ):
+    propose(client, approved, statement="A first draft.")
     change = propose(client, approved, website="https://evil.example", statement="Click here.")
     send_queued()
+    # Told once of the change, not of each revision.
     (notice,) = [m for m in mail.outbox if m.to == [moderator.email]]
     assert notice.subject == f"Change to review: {approved.name}"
     assert change_url(change) in notice.body

@@ -49,7 +49,32 @@ REFUSED = [
     ("postcode", "XX1 1XX1", "Enter a real UK postcode, like PR1 2AB."),
     ("phone", "+33 6 12 34 56 78", "Enter a UK phone number"),
     ("phone", "12345", "Enter a UK phone number"),
+    *[
+        ("name", name, "without a web address, email address or phone number")
+        for name in [
+            "Visit https://evil.example/refund now Ltd",
+            "www.evil.example Ltd",
+            "evil.example/refund Ltd",
+            "Write to claims@evil.example",
+            "URGENT call 0800 123 4567",
+            "Call (01772) 12-34-56",
+        ]
+    ],
 ]
+# Names that look a little like those, and are names.
+NAMES = [
+    "Booking.com",
+    "3M United Kingdom",
+    "Route 66 Diner",
+    "A1 Taxis & Co. Ltd",
+    "1-2-3 Nursery",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_names_with_dots_and_numbers_are_still_names(name):
+    form = PledgeForm(sign_up_answers(name=name))
+    assert form.is_valid(), form.errors
 
 
 def messages(errors, field):

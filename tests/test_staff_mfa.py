@@ -144,7 +144,7 @@ def test_a_recovery_code_signs_in_once(client, moderator, enrolled):
     sign_in(client)
     reused = client.post("/admin/sign-in/code/?recovery=1", {"code": codes[0]})
     assert reused.status_code == 200
-    assert "That code is not right, or has been used" in reused.content.decode()
+    assert "That recovery code is not right, or has been used" in reused.content.decode()
     assert client.get("/admin/").status_code == 302
     assert StaticToken.objects.filter(device__user=moderator).count() == 9
 
