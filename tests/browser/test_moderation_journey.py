@@ -78,6 +78,19 @@ def test_the_organisation_pages_are_accessible(site, page):
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
 
+    # A change held for review, shown before and after without sideways scrolling.
+    page.goto(site + f"/pledge/manage/{token}/")
+    long = "https://www.a-very-long-domain-name-for-a-lancashire-supplier.example/about-us/pledge"
+    page.get_by_label("Website (optional)").fill(long)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name="Changes waiting for review")).to_be_visible()
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        expect(page.get_by_text(long).first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"pledge-manage-change-waiting-{width}")
+        assert_accessible(page)
+
     page.goto(site + f"/pledge/manage/{token}/withdraw/")
     page.get_by_role("button", name="Yes, withdraw our pledge").click()
     expect(page.locator("h1")).to_have_text("Your pledge has been withdrawn")
