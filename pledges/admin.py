@@ -18,6 +18,7 @@ from pledges.models import (
     CONTACT_FIELDS,
     PUBLIC_FIELDS,
     ChangeRejectionReason,
+    ChangeRevised,
     Pledge,
     PledgeEvent,
     PledgeStateError,
@@ -579,15 +580,26 @@ class ProposedChangeAdmin(admin.ModelAdmin):
                 f"and the pledge {change.pledge.get_status_display().lower()}.",
                 messages.ERROR,
             )
+        except ChangeRevised:
+            self.message_user(
+                request,
+                f"Not {verb}: the organisation revised the change after you opened it. "
+                "Check it again below.",
+                messages.ERROR,
+            )
         except ValidationError as error:
-            self.message_user(request, f"Not {verb}: {' '.join(error.messages)}", messages.ERROR)
+            reasons = format_html_join(" ", "{}", ((message,) for message in error.messages))
+            self.message_user(request, format_html("Not {}: {}", verb, reasons), messages.ERROR)
         else:
             self.message_user(request, f"Change to {change.pledge.name} {verb}.")
 
     def approve(self, request, pk):
         change = self.one(request, pk)
         if request.method == "POST":
-            self.decide(request, change, "approved", lambda: change.approve(by=request.user))
+            seen = request.POST.get("seen", "")
+            self.decide(
+                request, change, "approved", lambda: change.approve(by=request.user, seen=seen)
+            )
         return self.back_to(change)
 
     def reject(self, request, pk):
@@ -598,7 +610,9 @@ class ProposedChangeAdmin(admin.ModelAdmin):
                 request,
                 change,
                 "rejected",
-                lambda: change.reject(by=request.user, **form.cleaned_data),
+                lambda: change.reject(
+                    by=request.user, seen=request.POST.get("seen", ""), **form.cleaned_data
+                ),
             )
             return self.back_to(change)
         return TemplateResponse(
@@ -608,6 +622,9 @@ class ProposedChangeAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": f"Reject the change to {change.pledge.name}",
                 "change": change,
+                # The revision this page shows, kept through a form sent back for a
+                # missing reason.
+                "seen": request.POST.get("seen") or change.revision,
                 "comparison": self.comparison(change),
                 "form": form,
                 "opts": self.model._meta,

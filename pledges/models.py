@@ -734,6 +734,10 @@ class PledgeEvent(models.Model):
         return str(self.actor) if self.actor else "the organisation"
 
 
+class ChangeRevised(Exception):
+    """The organisation revised a change after the moderator opened it."""
+
+
 class ProposedChange(models.Model):
     """An approved organisation's change to what the public sees, held for review.
 
@@ -750,6 +754,8 @@ class ProposedChange(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="changes")
     # The proposed value of each public field that would change (the logo aside).
     values = models.JSONField(default=dict, blank=True)
+    # Once approved, what was public before (the pledge itself has moved on).
+    before = models.JSONField(default=dict, blank=True)
     logo = models.ImageField("new logo", upload_to=logo_path, blank=True)
     remove_logo = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -793,8 +799,9 @@ class ProposedChange(models.Model):
                     (label, now if self.pledge.logo else "", new if self.logo else "", True)
                 )
                 continue
+            was = Pledge(**{field: self.before[field]}) if field in self.before else self.pledge
             proposed = Pledge(**{field: self.values[field]})
-            rows.append((label, self.pledge.shown(field), proposed.shown(field), False))
+            rows.append((label, was.shown(field), proposed.shown(field), False))
         return rows
 
     @classmethod
@@ -851,10 +858,23 @@ class ProposedChange(models.Model):
             tasks.queue("change", pledge)
         return change
 
-    def approve(self, *, by):
-        """Make the change public. Raises ValidationError if its name has been taken since."""
+    @property
+    def revision(self):
+        """Which version of the change this is: it is revised in place until decided."""
+        return self.proposed_at.isoformat()
+
+    def approve(self, *, by, seen):
+        """Make public the revision the moderator saw (`seen`, its `revision`).
+
+        Raises ChangeRevised if the organisation has revised it since, and ValidationError
+        if its name has been taken since.
+        """
         with transaction.atomic():
-            pledge = self._locked()
+            pledge = self._locked(seen)
+            # What was public, kept for the record: the pledge itself moves on.
+            self.before = {field: getattr(pledge, field) for field in self.values}
+            if self.logo or self.remove_logo:
+                self.before["logo"] = pledge.logo.name
             for field, value in self.values.items():
                 setattr(pledge, field, value)
             if self.logo or self.remove_logo:
@@ -866,12 +886,14 @@ class ProposedChange(models.Model):
                 pledge.save(update_fields=self.fields)
             except IntegrityError:
                 raise already_signed(pledge, None) from None
-            self._decide(self.Status.APPROVED, by, PledgeEvent.Action.CHANGE_APPROVED)
+            self._decide(
+                self.Status.APPROVED, by, PledgeEvent.Action.CHANGE_APPROVED, fields=["before"]
+            )
             tasks.queue("change_approved", pledge, change=self.pk)
 
-    def reject(self, *, by, reason, note=""):
+    def reject(self, *, by, reason, note="", seen):
         with transaction.atomic():
-            pledge = self._locked()
+            pledge = self._locked(seen)
             self.reason, self.note = reason, note
             self._decide(
                 self.Status.REJECTED,
@@ -893,13 +915,17 @@ class ProposedChange(models.Model):
             self._decide(status, by, PledgeEvent.Action.CHANGE_WITHDRAWN)
             self._drop_logo()
 
-    def _locked(self):
-        """The pledge, locked, once the change is known to be open and the pledge public."""
+    def _locked(self, seen):
+        """The pledge, locked, once the change is known to be open, the pledge public, and
+        the change still the revision `seen`; this object then holds that revision."""
         pledge = Pledge.objects.select_for_update().get(pk=self.pledge_id)
         current = ProposedChange.objects.select_for_update().get(pk=self.pk)
         if current.status != self.Status.OPEN or not pledge.is_public():
             self.status = current.status
             raise PledgeStateError(pledge, "decide on a change to")
+        if current.revision != seen:
+            raise ChangeRevised()
+        self.values, self.logo, self.remove_logo = current.values, current.logo, current.remove_logo
         return pledge
 
     def _decide(self, status, by, action, note="", fields=()):

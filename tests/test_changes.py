@@ -1,5 +1,7 @@
 """An approved organisation's changes to its public entry, held for a moderator's review."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -62,7 +64,9 @@ def test_an_approved_change_goes_public_and_the_organisation_is_told(
     old_page = client.get(approved.get_absolute_url()).content.decode()
     assert "Renamed Ltd" not in old_page
 
-    response = mod_client.post(change_url(change, "approve"), follow=True)
+    response = mod_client.post(
+        change_url(change, "approve"), {"seen": change.revision}, follow=True
+    )
     messages = [str(message) for message in response.context["messages"]]
     assert messages == [f"Change to {old_name} approved."]
     approved.refresh_from_db()
@@ -92,7 +96,8 @@ def test_a_rejected_change_leaves_the_entry_exactly_as_it_was(
     assert "Choose a reason." in refused.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         mod_client.post(
-            change_url(change, "reject"), {"reason": "inappropriate", "note": "No adverts."}
+            change_url(change, "reject"),
+            {"reason": "inappropriate", "note": "No adverts.", "seen": change.revision},
         )
     change.refresh_from_db()
     assert change.status == "rejected" and not change.logo
@@ -109,7 +114,9 @@ def test_a_rejected_change_leaves_the_entry_exactly_as_it_was(
 def test_a_change_whose_name_was_taken_since_is_not_approved(client, mod_client, approved):
     change = propose(client, approved, name="Popular Name")
     make_pledge(name="popular name", status=Pledge.Status.PENDING)
-    response = mod_client.post(change_url(change, "approve"), follow=True)
+    response = mod_client.post(
+        change_url(change, "approve"), {"seen": change.revision}, follow=True
+    )
     assert "Not approved: Popular Name has already signed the pledge" in (response.content.decode())
     change.refresh_from_db()
     approved.refresh_from_db()
@@ -120,8 +127,8 @@ def test_a_change_cannot_be_decided_twice_or_after_the_pledge_is_withdrawn(
     client, mod_client, approved
 ):
     change = propose(client, approved, statement="New.")
-    mod_client.post(change_url(change, "approve"))
-    again = mod_client.post(change_url(change, "approve"), follow=True)
+    mod_client.post(change_url(change, "approve"), {"seen": change.revision})
+    again = mod_client.post(change_url(change, "approve"), {"seen": change.revision}, follow=True)
     assert "Not approved: the change is approved" in again.content.decode()
 
     second = propose(client, approved, statement="Newer.")
@@ -141,7 +148,7 @@ def test_only_staff_who_may_change_pledges_may_decide(client, approved, staff, d
     change = propose(client, approved, statement="New.")
     client.force_login(staff)
     assert client.get(change_url(change)).status_code == 403
-    assert client.post(change_url(change, "approve")).status_code == 403
+    assert client.post(change_url(change, "approve"), {"seen": change.revision}).status_code == 403
     assert ProposedChange.objects.get().status == OPEN
 
 
@@ -186,3 +193,26 @@ def test_a_proposed_logo_is_shown_to_its_organisation_and_moderators_only(
 def image_type(response):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # read to the end
     return response["Content-Type"]
+
+
+def test_a_moderator_approves_only_the_revision_they_saw(client, mod_client, approved):
+    change = propose(client, approved, statement="Harmless.")
+    page = mod_client.get(change_url(change)).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    propose(client, approved, statement="Something else entirely.")  # revised meanwhile
+
+    response = mod_client.post(change_url(change, "approve"), {"seen": seen}, follow=True)
+    assert "the organisation revised the change after you opened it" in (response.content.decode())
+    approved.refresh_from_db()
+    assert approved.statement == "We buy local."
+    change.refresh_from_db()
+    assert change.status == OPEN
+
+    # Seen again, it is approved as it now stands, and what it replaced is kept.
+    mod_client.post(change_url(change, "approve"), {"seen": change.revision})
+    approved.refresh_from_db()
+    assert approved.statement == "Something else entirely."
+    change.refresh_from_db()
+    assert change.before == {"statement": "We buy local."}
+    after = mod_client.get(change_url(change)).content.decode()
+    assert "We buy local." in after and "Something else entirely." in after
