@@ -2,7 +2,7 @@ import logging
 import re
 
 # Emailed links carry tokens that act for the organisation: never write one down.
-TOKEN_PATH = re.compile(r"(/pledge/(?:verify|manage)/)[^/\s\"']+")
+TOKEN_PATH = re.compile(r"(/pledge/(?:verify|manage|new-email)/)[^/\s\"']+")
 
 
 class HideTokens(logging.Filter):

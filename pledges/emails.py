@@ -9,7 +9,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from pledges.tokens import LINK_MAX_AGE, MANAGE_MAX_AGE, make_manage_token, make_token
+from pledges.tokens import (
+    LINK_MAX_AGE,
+    MANAGE_MAX_AGE,
+    make_email_token,
+    make_manage_token,
+    make_token,
+)
 
 
 def absolute(path):
@@ -88,6 +94,17 @@ def manage_link(pledges, *, unlisted=0):
         "manage_days": MANAGE_MAX_AGE.days,
     }
     send("manage", [pledges[0].email], context)
+
+
+def new_address(pledge, *, to):
+    """The link that makes `to` the contact's address. Nobody has shown they read `to`
+    yet: nothing a visitor wrote goes in but the organisation's name, as a quotation."""
+    link = absolute(reverse("pledges:confirm_email", args=[make_email_token(pledge, to)]))
+    send("new_email", [to], {"name": pledge.name, "link": link, "days": LINK_MAX_AGE.days})
+
+
+def address_changing(pledge):
+    send("email_changing", [pledge.email], {"pledge": pledge, "days": LINK_MAX_AGE.days})
 
 
 def change_for_moderator(pledge, *, to):

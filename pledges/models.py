@@ -306,13 +306,21 @@ class Pledge(models.Model):
     contact_name = models.CharField(
         max_length=100,
         blank=True,
-        validators=[validators.has_words, validators.no_control_characters],
+        validators=[
+            validators.has_words,
+            validators.no_control_characters,
+            validators.no_contact_details,
+        ],
     )
     contact_role = models.CharField(
         "job title",
         max_length=100,
         blank=True,
-        validators=[validators.has_words, validators.no_control_characters],
+        validators=[
+            validators.has_words,
+            validators.no_control_characters,
+            validators.no_contact_details,
+        ],
     )
     email = models.EmailField(
         "email address",
@@ -597,13 +605,18 @@ class Pledge(models.Model):
         a proposed change for a moderator to decide, and the approved version stays public.
         Returns the fields changed at once, and the proposed change (or None).
         """
-        row = None
+        row, changes = None, dict(changes)
         try:
             with transaction.atomic():
                 row = Pledge.objects.select_for_update().get(pk=self.pk)
                 if row.status not in MANAGEABLE:
                     raise PledgeStateError(row, "update")
                 held = row.is_public()
+                # A new address takes effect once its owner opens the link sent there.
+                address = changes.pop("email", row.email)
+                asked = address.lower() != row.email.lower()
+                if asked:
+                    row.ask_to_change_email(address, by=by)
                 now = {f: v for f, v in changes.items() if not (held and f in PUBLIC_FIELDS)}
                 applied = row._apply(now, by=by)
                 proposed = None
@@ -616,7 +629,32 @@ class Pledge(models.Model):
                 row.logo.storage.delete(row.logo.name)
             raise
         self.refresh_from_db()
-        return applied, proposed
+        return applied, proposed, asked
+
+    def ask_to_change_email(self, address, *, by=None):
+        """Send a link to `address` that makes it the contact's, and tell the address now.
+
+        Until the link is opened nothing changes: a manage link alone cannot hand the
+        pledge, or its emails, to an address nobody has shown they can read.
+        """
+        self.events.create(
+            action=PledgeEvent.Action.UPDATED,
+            from_status=self.status,
+            to_status=self.status,
+            actor=by,
+            note="Asked to change the email address; a link went to the new address.",
+        )
+        tasks.queue("new_email", self, to=address)
+        tasks.queue("email_changing", self)
+
+    def change_email(self, address):
+        """The new address's owner opened the link: it is the contact's address now."""
+        with transaction.atomic():
+            row = Pledge.objects.select_for_update().get(pk=self.pk)
+            if row.status not in MANAGEABLE:
+                raise PledgeStateError(row, "update")
+            row._apply({"email": address}, note="Confirmed by the new address's owner")
+        self.refresh_from_db()
 
     def _apply(self, changes, *, by=None, note="Changed"):
         """Save the changes that differ on this (locked) row and record them."""

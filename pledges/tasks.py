@@ -72,6 +72,8 @@ KINDS = {
         [Status.APPROVED],
         emails.change_for_moderator,
     ),
+    "new_email": ("link to a new address", MANAGEABLE, emails.new_address),
+    "email_changing": ("notice of an address change", MANAGEABLE, emails.address_changing),
     "change_approved": ("change approval", [Status.APPROVED], emails.change_approval),
     "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
 }
@@ -82,6 +84,9 @@ KINDS = {
 # a day, however many pledges and clients ask. Approvals and rejections follow a staff
 # decision and moderators' notices go to staff, so those are not limited.
 LIMITED = {"verify", "manage"}
+# Sent to an address the visitor gave ("to"), not the pledge's: limited per that address
+# in the same way, and, as there is no pledge of that address to cover, never deferred.
+LIMITED_TO = {"new_email"}
 # The newest pledges one message lists: enough for any real organisation, and a bound on
 # how much text of strangers a message can carry.
 MOST_LISTED = 10
@@ -131,6 +136,15 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
     if turn is None and pledge.status not in statuses:
         return "not sent: the pledge has moved on since"
     about, more = pledge, {}
+    if kind in LIMITED_TO and turn is None:
+        sent_email = apps.get_model("pledges", "SentEmail")
+        with transaction.atomic():
+            answer, row = sent_email.take_turn(kind, extra["to"])
+            if answer == sent_email.LATER:
+                row.delete()  # not kept for later: give the turn back
+        if answer != sent_email.NOW:
+            return f"not sent: this address has had its {name} email for now"
+        turn = row.pk
     if kind in LIMITED:
         fitting = pledges.filter(status__in=statuses, email__iexact=pledge.email)
         about = list(fitting.order_by("-submitted_at", "-pk")[:MOST_LISTED])

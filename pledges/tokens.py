@@ -11,6 +11,7 @@ from django.core import signing
 
 VERIFY_SALT = "pledges.verify"
 MANAGE_SALT = "pledges.manage"
+EMAIL_SALT = "pledges.new-email"
 LINK_MAX_AGE = timedelta(days=7)
 MANAGE_MAX_AGE = timedelta(days=30)
 
@@ -53,3 +54,21 @@ def read_manage_token(token, pledges):
     if pledge is None or not pledge.email or _address_digest(pledge) != payload[1]:
         raise BadLink()
     return pledge
+
+
+def make_email_token(pledge, address):
+    """A link for the new address an organisation asked for: it names the address, and
+    works only while the pledge still has the address it was asked from."""
+    return signing.dumps([pledge.pk, address, _address_digest(pledge)], salt=EMAIL_SALT)
+
+
+def read_email_token(token, pledges):
+    """The pledge and the new address a link is for, from the queryset given, or BadLink."""
+    payload = read_token(token, salt=EMAIL_SALT, max_age=LINK_MAX_AGE)
+    if not (isinstance(payload, list) and len(payload) == 3):
+        raise BadLink()
+    pk, address, digest = payload
+    pledge = pledges.filter(pk=pk).first()
+    if pledge is None or not pledge.email or _address_digest(pledge) != digest:
+        raise BadLink()
+    return pledge, address

@@ -24,6 +24,7 @@ urlpatterns = [
         name="manage_withdraw_change",
     ),
     path("pledge/manage/<str:token>/logo", views.manage_logo, name="manage_logo"),
+    path("pledge/new-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "pledge/manage/<str:token>/proposed-logo",
         views.manage_logo,

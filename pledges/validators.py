@@ -112,13 +112,12 @@ CONTACT_IN_NAME = re.compile(
 
 
 def no_contact_details(value):
-    """Refuse a name with a web or email address or a phone number in it: the name is
-    quoted in the confirmation email to an address nobody has confirmed yet, and must not
-    carry a link or a number to call there. "Booking.com" is still a name."""
+    """Refuse a name or title with a web or email address or a phone number in it: names
+    are quoted in emails, some to addresses nobody has confirmed yet, and must not carry a
+    link or a number to call there. "Booking.com" is still a name."""
     if CONTACT_IN_NAME.search(value):
         raise ValidationError(
-            "Enter the organisation’s name only, without a web address, email address or "
-            "phone number.",
+            "Enter the name only, without a web address, email address or phone number.",
             code="contact_in_name",
         )
 

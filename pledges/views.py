@@ -28,7 +28,13 @@ from pledges.models import (
     ProposedChange,
     already_signed,
 )
-from pledges.tokens import BadLink, make_manage_token, read_manage_token, read_token
+from pledges.tokens import (
+    BadLink,
+    make_manage_token,
+    read_email_token,
+    read_manage_token,
+    read_token,
+)
 from pledges.wording import pledge_text
 
 log = logging.getLogger(__name__)
@@ -201,15 +207,20 @@ def manage(request, token):
         form = ManageForm(request.POST, request.FILES, instance=pledge)
         if form.is_valid():
             try:
-                applied, proposed = pledge.update_details(form.changes())
+                applied, proposed, asked = pledge.update_details(form.changes())
             except IntegrityError:  # another organisation took the name a moment ago
                 form.add_error(None, already_signed(form.instance, None))
             except PledgeStateError:  # staff closed the pledge since the page was opened
                 return link_problem(request, BadLink(), "pledges:manage_request")
             else:
-                messages.info(request, manage_message(applied, proposed, form.proposed))
-                if "email" in applied:  # the old link was for the old address
-                    token = make_manage_token(pledge)
+                if applied or proposed != form.proposed or not asked:
+                    messages.info(request, manage_message(applied, proposed, form.proposed))
+                if asked:
+                    messages.info(
+                        request,
+                        "We have sent a link to the new email address. The change takes "
+                        "effect when it is opened; until then we write to the address we have.",
+                    )
                 return redirect("pledges:manage", token=token)
     else:
         form = ManageForm(instance=pledge)
@@ -244,6 +255,30 @@ def manage_message(applied, proposed, before):
     if applied:
         return "Your changes are saved."
     return "Nothing had changed, so nothing was saved."
+
+
+@require_http_methods(["GET", "POST"])
+@private_page
+def confirm_email(request, token):
+    """The link sent to a new address: pressing the button makes it the contact's."""
+    try:
+        pledge, address = read_email_token(token, Pledge.objects.manageable())
+    except BadLink as bad:
+        return link_problem(request, bad, "pledges:manage_request")
+    if request.method == "POST":
+        try:
+            pledge.change_email(address)
+        except PledgeStateError:
+            return link_problem(request, BadLink(), "pledges:manage_request")
+        messages.success(
+            request, "Your email address is changed: links we send from now on go to it."
+        )
+        return redirect("pledges:manage", token=make_manage_token(pledge))
+    return render(
+        request,
+        "pledges/confirm_email.html",
+        {"pledge": pledge, "title": "Confirm your new email address", "canonical": "/pledge/"},
+    )
 
 
 @require_http_methods(["POST"])

@@ -114,18 +114,65 @@ def test_a_change_to_an_approved_entry_waits_for_review_and_the_wall_keeps_the_o
     )
 
 
-def test_contact_details_change_at_once_and_a_new_address_gets_a_new_link(client, approved):
+def test_contact_details_change_at_once(client, approved):
     response = client.post(
         manage_url(approved),
-        answers(approved, contact_name="New Person", email="new@example.org"),
+        answers(approved, contact_name="New Person", contact_role="Owner"),
         follow=True,
     )
     assert "Your changes are saved." in response.content.decode()
     approved.refresh_from_db()
-    assert (approved.contact_name, approved.email) == ("New Person", "new@example.org")
+    assert (approved.contact_name, approved.contact_role) == ("New Person", "Owner")
     assert not approved.changes.exists()
-    # The page it lands on works with the new address's link.
-    assert response.redirect_chain[-1][0] == manage_url(approved)
+
+
+def test_a_new_email_address_takes_effect_once_its_owner_opens_the_link(
+    client, approved, send_queued
+):
+    old = approved.email
+    response = client.post(
+        manage_url(approved),
+        answers(approved, email="new@example.org", contact_name="Call 0800 123 4567"),
+        follow=True,
+    )
+    assert "Enter the name only, without a web address" in response.content.decode()
+    response = client.post(
+        manage_url(approved), answers(approved, email="new@example.org"), follow=True
+    )
+    assert "We have sent a link to the new email address." in response.content.decode()
+    approved.refresh_from_db()
+    assert approved.email == old  # nothing changes yet
+    send_queued()
+    to_new = next(m for m in mail.outbox if m.to == ["new@example.org"])
+    to_old = next(m for m in mail.outbox if m.to == [old])
+    # The new address may be a stranger's: it hears nothing but the quoted name.
+    assert f"“{approved.name}”" in to_new.body
+    assert approved.contact_name not in to_new.body
+    assert "If you did not ask, ignore this email: nothing will change." in to_new.body
+    assert "asked for our emails about it to go to a different address" in to_old.body
+
+    link = re.search(r"http://127\.0\.0\.1:8000(/pledge/new-email/\S+/)", to_new.body).group(1)
+    assert "Confirm this address" in client.get(link).content.decode()
+    approved.refresh_from_db()
+    assert approved.email == old  # opening is not confirming: mail scanners open links
+    page = client.post(link, follow=True)
+    assert "Your email address is changed" in page.content.decode()
+    approved.refresh_from_db()
+    assert approved.email == "new@example.org"
+    assert page.redirect_chain[-1][0].startswith("/pledge/manage/")
+    # The old manage link, and the link itself, are spent.
+    assert client.get(manage_url_for(old, approved)).status_code == 400
+    assert client.post(link).status_code == 400
+
+
+def manage_url_for(address, pledge):
+    """The manage link that was made for `pledge` while its address was `address`."""
+    original = pledge.email
+    pledge.email = address
+    try:
+        return manage_url(pledge)
+    finally:
+        pledge.email = original
 
 
 def test_a_proposed_change_is_shown_revised_and_withdrawn_by_its_organisation(client, approved):

@@ -50,7 +50,8 @@ REFUSED = [
     ("phone", "+33 6 12 34 56 78", "Enter a UK phone number"),
     ("phone", "12345", "Enter a UK phone number"),
     *[
-        ("name", name, "without a web address, email address or phone number")
+        (field, name, "Enter the name only, without a web address, email address or phone number")
+        for field in ("name", "contact_name")
         for name in [
             "Visit https://evil.example/refund now Ltd",
             "www.evil.example Ltd",
