@@ -108,7 +108,8 @@ def address_changing(pledge):
 
 
 def change_for_moderator(pledge, *, to):
-    change = pledge.changes.filter(status="open").first()
+    """A moderator's notice of the pledge's change waiting for review, as it stands now."""
+    change = pledge.changes.filter(status=pledge.changes.model.Status.OPEN).first()
     if change is None:
         return  # decided or withdrawn since
     link = absolute(reverse("admin:pledges_proposedchange_change", args=[change.pk]))

@@ -295,22 +295,33 @@ class PledgeForm(forms.ModelForm):
     # Bot checks: not errors a person would see, so the view decides what to do.
 
     def looks_automated(self, min_seconds):
-        """A filled honeypot, a missing, forged or foreign token, a form sent too fast, or
-        a token used before. Spends the token: call it once, just before saving."""
+        """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
         if self.data.get("leave_blank"):
             return True
         if not min_seconds:
             return False
-        token = self.data.get("started", "")
-        shown = read_started(token, self.visitor)
-        if shown is None or self._age(shown) < min_seconds:
+        shown = read_started(self.data.get("started", ""), self.visitor)
+        return shown is None or self._age(shown) < min_seconds
+
+    def spend_token(self):
+        """Mark the form's token used, or say it was used before (a replay).
+
+        Counted in the shared cache for as long as a token works. Call it just before
+        saving, and release_token if the save fails, so that a person sent back by a
+        limit or an outage can try again. An unreachable cache answers None, not False:
+        the person goes through, as the rate limits let them.
+        """
+        if not settings.PLEDGE_MIN_FILL_SECONDS:
             return True
-        # One sign-up per token, counted in the shared cache for as long as it could work.
-        # An unreachable cache answers None, not False: let the person through, as the
-        # rate limits do.
-        used = "pledges:form-token:" + salted_hmac(STARTED_SALT, token).hexdigest()
         timeout = settings.PLEDGE_FORM_MAX_AGE.total_seconds()
-        return cache.add(used, True, timeout=timeout) is False
+        return cache.add(self._used_key(), True, timeout=timeout) is not False
+
+    def release_token(self):
+        cache.delete(self._used_key())
+
+    def _used_key(self):
+        token = self.data.get("started", "")
+        return "pledges:form-token:" + salted_hmac(STARTED_SALT, token).hexdigest()
 
     def pledge_fields(self):
         """What the model needs to create the pledge, as the model's rules left it,

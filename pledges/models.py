@@ -886,13 +886,18 @@ class ProposedChange(models.Model):
             raise
         if replaced:
             delete_logo(replaced)
+        # Moderators are told of a new change, at most once a day for a pledge: a
+        # revision, or a change withdrawn and sent again, shows in the admin's queue.
+        told = pledge.events.filter(
+            action=PledgeEvent.Action.CHANGE_PROPOSED, at__gt=timezone.now() - timedelta(days=1)
+        ).exists()
         pledge.events.create(
             action=PledgeEvent.Action.CHANGE_PROPOSED,
             from_status=pledge.status,
             to_status=pledge.status,
             note=f"Proposed: {field_labels(change.fields)}. Waiting for review.",
         )
-        if not open_change:  # told once; a revision shows in the admin
+        if not told:
             tasks.queue("change", pledge)
         return change
 

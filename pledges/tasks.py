@@ -43,11 +43,11 @@ def moderator_addresses():
     return sorted(addresses)
 
 
-def tell_moderators(pledge, kind="moderator"):
+def tell_moderators(pledge, kind="moderator", **extra):
     # One message per moderator, each queued on its own, so that no moderator sees
     # another's address and a failure for one is retried without repeating the rest.
     for address in moderator_addresses():
-        queue(kind, pledge, to=address)
+        queue(kind, pledge, to=address, **extra)
     return True
 
 

@@ -61,7 +61,14 @@ def sign(request):
             return redirect("pledges:check_email")
         if over_limit(request, "sign"):
             return too_many(request)
-        form.save()
+        if not form.spend_token():
+            log.info("Sign-up refused: its form was sent before")
+            return redirect("pledges:check_email")
+        try:
+            form.save()
+        except Exception:
+            form.release_token()  # not taken: the person may send it again
+            raise
         return redirect("pledges:check_email")
     name = (form["name"].value() or "").strip() if form.is_bound else ""
     return render(
@@ -288,6 +295,8 @@ def manage_withdraw_change(request, token):
         pledge = managed_pledge(token)
     except BadLink as bad:
         return link_problem(request, bad, "pledges:manage_request")
+    if over_limit(request, "manage", times=4):
+        return too_many(request)
     change = pledge.changes.filter(status=ProposedChange.Status.OPEN).first()
     if change:
         with suppress(PledgeStateError):

@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django_tasks_db.models import DBTaskResult
@@ -115,6 +116,17 @@ def test_a_form_token_signs_up_one_organisation_only(client, settings):
         response = client.post("/pledge/", {**answers, "started": token})
         assert response["Location"] == "/pledge/check-your-email/"
     assert list(Pledge.objects.values_list("name", flat=True)) == ["Organisation 0"]
+
+
+def test_a_form_refused_by_the_limit_can_be_sent_again_later(client, settings):
+    settings.PLEDGE_MIN_FILL_SECONDS = 3
+    settings.PLEDGE_RATE_LIMIT = "1/h"
+    assert sign(client, 0).status_code == 302
+    answers = sign_up_answers(name="Organisation 1", email="o1@example.org")
+    assert client.post("/pledge/", answers).status_code == 429
+    cache.clear()  # an hour later
+    assert client.post("/pledge/", answers)["Location"] == "/pledge/check-your-email/"
+    assert Pledge.objects.filter(name="Organisation 1").exists()
 
 
 def test_a_form_token_works_only_for_the_visitor_it_was_shown_to(client, settings):

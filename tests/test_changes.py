@@ -1,14 +1,16 @@
 """An approved organisation's changes to its public entry, held for a moderator's review."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from backing_lancashire import freshness
-from pledges.models import Pledge, ProposedChange
+from pledges.models import Pledge, PledgeEvent, ProposedChange
 from tests.factories import image_bytes, make_pledge
 from tests.test_manage import answers, manage_url
 
@@ -216,3 +218,25 @@ def test_a_moderator_approves_only_the_revision_they_saw(client, mod_client, app
     assert change.before == {"statement": "We buy local."}
     after = mod_client.get(change_url(change)).content.decode()
     assert "We buy local." in after and "Something else entirely." in after
+
+
+def test_moderators_are_told_of_a_pledges_changes_once_a_day(
+    client, approved, moderator, send_queued, settings
+):
+    settings.PLEDGE_RATE_LIMIT = None
+
+    def notices():
+        send_queued()
+        return [m for m in mail.outbox if m.to == [moderator.email]]
+
+    for n in range(4):  # propose, withdraw, propose again...
+        propose(client, approved, statement=f"Try {n}.")
+        client.post(manage_url(approved) + "withdraw-changes/")
+    propose(client, approved, statement="Final.")
+    (notice,) = notices()  # one, about the change waiting when it is sent
+    assert "Why your organisation is backing Lancashire" in notice.body
+
+    PledgeEvent.objects.filter(pledge=approved).update(at=timezone.now() - timedelta(days=2))
+    client.post(manage_url(approved) + "withdraw-changes/")
+    propose(client, approved, statement="A day later.")
+    assert len(notices()) == 2
