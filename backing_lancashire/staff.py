@@ -19,13 +19,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, SESSION_KEY, logout
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -114,11 +116,18 @@ def confirm_app(device):
 
 
 def forget_devices(user):
-    """Remove every device, so that the next sign-in sets up a new app. Sessions verified
-    with the old ones stop counting as verified at once (the device is gone)."""
+    """Remove every device, so that the next sign-in sets up a new app, and end every
+    session of the user's: one already past the password (on a lost phone, say) must not
+    go on to set up an app of its own."""
     devices = list(django_otp.devices_for_user(user, confirmed=None))
     for device in devices:
         device.delete()
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
     return len(devices)
 
 
@@ -195,7 +204,11 @@ def sign_in_paused(request, username):
     return until is not None and until > time.time()
 
 
-def address_paused(request):
+def address_paused(request, username):
+    # Never in a browser that has signed in as this username before: a stranger on the
+    # same network must not keep staff out of their own browsers.
+    if username and known_browser(request, username):
+        return False
     return cache.get(_key("failures-from", client_key(request)), 0) >= ADDRESS_FAILURES
 
 
@@ -219,7 +232,7 @@ def note_failed_sign_in(request, username):
 class SignInForm(AdminAuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username")
-        if address_paused(self.request):
+        if address_paused(self.request, username):
             raise ValidationError(ADDRESS_PAUSED_MESSAGE, code="paused")
         if username and sign_in_paused(self.request, username):
             raise ValidationError(PAUSED_MESSAGE, code="paused")

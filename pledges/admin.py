@@ -506,7 +506,12 @@ class ProposedChangeAdmin(admin.ModelAdmin):
     def decided(self, change):
         if not change.decided_at:
             return "-"
-        who = change.decided_by or "the organisation"
+        # Withdrawn by the organisation, or decided by an account deleted since.
+        who = change.decided_by or (
+            "the organisation"
+            if change.status == change.Status.WITHDRAWN
+            else "a former member of staff"
+        )
         return f"{timezone.localtime(change.decided_at):%d %b %Y %H:%M}, by {who}"
 
     @admin.display(description="before and after")

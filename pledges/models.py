@@ -175,8 +175,7 @@ class PledgeStateError(Exception):
 class DuplicatePledge(Exception):
     """The organisation already has an active pledge: another sign-up was confirmed first."""
 
-    def __init__(self, existing=None):
-        self.existing = existing
+    def __init__(self):
         super().__init__("The organisation has already signed the pledge.")
 
 
@@ -544,7 +543,7 @@ class Pledge(models.Model):
                 email="moderators",
             )
         except IntegrityError:
-            raise DuplicatePledge(self.rival()) from None
+            raise DuplicatePledge() from None
 
     def rival(self, *, by_number=True):
         """The active pledge of the same organisation that stops this one, if any."""
@@ -769,7 +768,11 @@ class PledgeEvent(models.Model):
 
     @property
     def actor_label(self):
-        return str(self.actor) if self.actor else "the organisation"
+        if self.actor:
+            return str(self.actor)
+        # A decision's actor is empty only once their account has been deleted.
+        staff_only = {"approved", "rejected", "change_approved", "change_rejected"}
+        return "a former member of staff" if self.action in staff_only else "the organisation"
 
 
 class ChangeRevised(Exception):

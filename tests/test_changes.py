@@ -240,3 +240,13 @@ def test_moderators_are_told_of_a_pledges_changes_once_a_day(
     client.post(manage_url(approved) + "withdraw-changes/")
     propose(client, approved, statement="A day later.")
     assert len(notices()) == 2
+
+
+def test_a_decision_by_a_deleted_account_is_not_credited_to_the_organisation(
+    client, mod_client, approved, moderator
+):
+    change = propose(client, approved, statement="New.")
+    mod_client.post(change_url(change, "approve"), {"seen": change.revision})
+    moderator.delete()
+    event = approved.events.get(action="change_approved")
+    assert event.actor_label == "a former member of staff"

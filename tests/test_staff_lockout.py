@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from backing_lancashire import staff
 from tests.conftest import PASSWORD
@@ -110,3 +111,13 @@ def test_one_address_trying_many_usernames_waits_a_quarter_of_an_hour(client, mo
     assert "_auth_user_id" not in client.session
     # Other addresses are not held up.
     assert sign_in(client, PASSWORD, B).status_code == 302
+
+
+def test_the_address_pause_never_keeps_a_known_browser_out(client, moderator):
+    assert sign_in(client, PASSWORD, A).status_code == 302  # this browser is known now
+    client.post("/admin/logout/")
+    stranger = Client()
+    for n in range(staff.ADDRESS_FAILURES):
+        sign_in(stranger, "wrong", A, username=f"user{n}")
+    assert staff.ADDRESS_PAUSED_MESSAGE in sign_in(stranger, PASSWORD, A).content.decode()
+    assert sign_in(client, PASSWORD, A).status_code == 302

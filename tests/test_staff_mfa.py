@@ -185,9 +185,10 @@ def test_reset_staff_mfa_makes_the_next_sign_in_set_up_a_new_app(client, moderat
     call_command("reset_staff_mfa", "moderator", verbosity=0)
     assert not TOTPDevice.objects.filter(user=moderator).exists()
     assert not StaticDevice.objects.filter(user=moderator).exists()
-    # The session verified with the old app no longer counts.
+    # The session is over: it cannot go on to set up an app of its own.
     assert client.get("/admin/").status_code == 302
-    client.post("/admin/logout/")
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/sign-in/set-up/").status_code == 302
     assert sign_in(client)["Location"].startswith("/admin/sign-in/set-up/")
 
 

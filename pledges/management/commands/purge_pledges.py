@@ -17,7 +17,7 @@ CLOSED_FOR = timedelta(days=90)
 
 def due(now):
     """The pledges to delete, and the pledges whose personal data to erase."""
-    stale = Pledge.objects.expired()
+    stale = Pledge.objects.deletable()
     closed = Pledge.objects.filter(erased_at__isnull=True).filter(
         Q(status=Pledge.Status.REJECTED, rejected_at__lt=now - CLOSED_FOR)
         | Q(status=Pledge.Status.WITHDRAWN, withdrawn_at__lt=now - CLOSED_FOR)
