@@ -107,6 +107,13 @@ def address_changing(pledge):
     send("email_changing", [pledge.email], {"pledge": pledge, "days": LINK_MAX_AGE.days})
 
 
+def withdrawal(pledge, *, to):
+    """The organisation's own withdrawal, confirmed to the address it had: its contact
+    details are erased by now, so nothing but its name goes in."""
+    context = {"name": pledge.name, "sign_link": absolute(reverse("pledges:sign"))}
+    send("withdrawn", [to], context)
+
+
 def change_for_moderator(pledge, *, to):
     """A moderator's notice of the pledge's change waiting for review, as it stands now."""
     change = pledge.changes.filter(status=pledge.changes.model.Status.OPEN).first()

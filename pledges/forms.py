@@ -8,11 +8,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from phonenumber_field.formfields import PhoneNumberField
 
-from pledges.logos import clean_logo
+from pledges.logos import clean_logo, drop_pending, keep_pending, pending_image, read_pending
 from pledges.models import (
     EDITABLE,
     District,
@@ -107,6 +108,33 @@ def fill_in(fields):
 
 
 COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
+# The sectors in words a small business uses of itself; the values stay the UK SIC 2007
+# sections that the wall and the open data are coded by.
+SECTOR_LABELS = {
+    Sector.AGRICULTURE: "Farming, forestry or fishing",
+    Sector.MINING: "Mining or quarrying",
+    Sector.MANUFACTURING: "Making things (manufacturing, food and drink production)",
+    Sector.ENERGY: "Energy supply (electricity, gas, heating)",
+    Sector.WATER: "Water, sewerage, waste or recycling",
+    Sector.CONSTRUCTION: "Building and construction, including trades",
+    Sector.RETAIL: "Shops, wholesale, or car sales and repair",
+    Sector.TRANSPORT: "Transport, delivery or storage",
+    Sector.HOSPITALITY: "Hotels, pubs, cafés and restaurants",
+    Sector.INFORMATION: "IT, media, publishing or telecoms",
+    Sector.FINANCE: "Banking, finance or insurance",
+    Sector.REAL_ESTATE: "Property: letting, selling or managing",
+    Sector.PROFESSIONAL: "Professional services (legal, accounting, design, consultancy)",
+    Sector.ADMINISTRATIVE: "Business support (cleaning, security, recruitment, hire)",
+    Sector.PUBLIC_ADMINISTRATION: "Public service (council, police, government)",
+    Sector.EDUCATION: "Education and training",
+    Sector.HEALTH: "Health, care or social work",
+    Sector.ARTS: "Arts, sport, leisure or entertainment",
+    Sector.OTHER_SERVICES: "Other services (hairdressing, repairs, membership bodies)",
+    Sector.HOUSEHOLDS: "Employing staff in a household",
+    Sector.EXTRATERRITORIAL: "International organisation or embassy",
+}
+# Asked as radio buttons: short lists a person takes in at a glance.
+RADIOS = ["organisation_type", "size"]
 # The sign-up form's questions, in the order the page asks them.
 ABOUT = [
     "name",
@@ -157,8 +185,11 @@ class PledgeForm(forms.ModelForm):
         label="Logo (optional)",
         required=False,
         help_text="A PNG, JPEG or WebP image of up to 2 MB. Shown on the signatory wall.",
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
+    # The logo chosen on an earlier try of this form, kept (pledges.logos.keep_pending).
+    logo_ref = forms.CharField(widget=forms.HiddenInput, required=False)
+    remove_logo = forms.BooleanField(label="Remove this logo", required=False)
     statement = statement_field()
     contact_name = forms.CharField(
         label="Contact name",
@@ -216,8 +247,9 @@ class PledgeForm(forms.ModelForm):
             "district": "District",
             **COMMITMENT_LABELS,
         }
+        widgets = {name: forms.RadioSelect for name in RADIOS}
         help_texts = {
-            "sector": "The main thing your organisation does.",
+            "sector": "The main thing your organisation does. Choose the closest.",
             "district": "Where your organisation is based, or does most of its work.",
         }
         error_messages = {
@@ -231,8 +263,16 @@ class PledgeForm(forms.ModelForm):
         """`visitor` is the visitor's CSRF secret, which the fill-time token is bound to."""
         super().__init__(*args, **kwargs)
         self.visitor = visitor
-        for name in ("organisation_type", "sector", "size", "district"):
-            self.fields[name].choices = [("", "Select…"), *self.fields[name].choices[1:]]
+        self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
+        self.fields["sector"].choices = [("", "Select…"), *SECTOR_LABELS.items()]
+        self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
+        for name in RADIOS:
+            self.fields[name].choices = self.fields[name].choices[1:]
+            # A group's error summary link goes to its first choice.
+            self.fields[name].error_anchor = f"id_{name}_0"
+        self.fields[COMMITMENT_FIELDS[0]].error_anchor = "commitments"
+        for name in COMMITMENT_FIELDS:
+            self.fields[name].widget.attrs["class"] = "form-check-input"
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
         self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
@@ -241,15 +281,18 @@ class PledgeForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset("About your organisation", *ABOUT),
+            Fieldset(
+                "About your organisation",
+                *ABOUT[: ABOUT.index("logo")],
+                HTML('{% include "pledges/includes/kept_logo.html" %}'),
+                "logo",
+                "logo_ref",
+                *ABOUT[ABOUT.index("logo") + 1 :],
+            ),
+            # One question, so its error is the group's, beside the legend.
             Fieldset(
                 "What your organisation commits to",
-                HTML(
-                    '<p class="form-text">Tick each one your organisation commits to. '
-                    '<a href="/social-value/">What the five themes mean</a>.</p>'
-                ),
-                *COMMITMENT_FIELDS,
-                css_id="commitments",
+                template="pledges/includes/commitments.html",
             ),
             Fieldset("Who is signing", *WHO),
             Fieldset(
@@ -262,12 +305,46 @@ class PledgeForm(forms.ModelForm):
             ),
             Div("leave_blank", css_class="trap", aria_hidden="true"),
             "started",
-            Submit("submit", "Sign the pledge", css_class="btn-lg"),
+            Submit("submit", "Continue", css_class="btn-lg"),
         )
 
     def clean_logo(self):
         upload = self.cleaned_data["logo"]
         return clean_logo(upload) if upload else None
+
+    @property
+    def commitment_fields(self):
+        return [self[name] for name in COMMITMENT_FIELDS]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            self._keep_logo()
+
+    def _keep_logo(self):
+        """Keep the logo across tries of the form: a new one replaces the one kept, and
+        "remove" drops it. What is kept goes back in the form, however the rest went."""
+        kept = read_pending(self.data.get("logo_ref", ""), self.visitor)
+        new = self.cleaned_data.get("logo")
+        reference = self.data.get("logo_ref", "") if kept else ""
+        if kept and (new or self.cleaned_data.get("remove_logo")):
+            drop_pending(kept)
+            kept, reference = None, ""
+        if new:
+            reference = keep_pending(new, self.visitor)
+            kept = read_pending(reference, self.visitor)
+        self.data = self.data.copy()
+        self.data["logo_ref"] = reference
+        self.data.pop("remove_logo", None)
+        self.kept_logo = kept
+        if kept:
+            self.fields["logo"].label = "A different logo (optional)"
+            self.fields["logo"].help_text = (
+                "Only if you want to replace the one above. " + self.fields["logo"].help_text
+            )
+
+    def kept_logo_url(self):
+        return reverse("pledges:pending_logo", args=[self.data["logo_ref"]])
 
     def clean(self):
         super().clean()
@@ -327,13 +404,54 @@ class PledgeForm(forms.ModelForm):
         """What the model needs to create the pledge, as the model's rules left it,
         with the consent stamped now."""
         fields = {name: getattr(self.instance, name) for name in self._meta.fields}
-        fields["logo"] = self.cleaned_data.get("logo")
+        fields["logo"] = pending_image(self.kept_logo) if self.kept_logo else None
         fields["privacy_notice_version"] = PRIVACY_NOTICE_VERSION
         fields["consented_at"] = timezone.now()
         return fields
 
     def save(self, commit=True):
-        return Pledge.submit(**self.pledge_fields())
+        pledge = Pledge.submit(**self.pledge_fields())
+        if self.kept_logo:
+            drop_pending(self.kept_logo)  # the pledge has its own copy now
+        return pledge
+
+    # The check-your-answers page -------------------------------------------------
+
+    def answers(self):
+        """Each answer as the person will check it: the question, the answer as words,
+        and where on the form to change it."""
+        rows = []
+        for name in ABOUT:
+            if name == "logo":
+                rows.append(("Logo", self.kept_logo and self.kept_logo_url(), "id_logo", "logo"))
+                continue
+            rows.append(self._answer(name))
+        ticked = [
+            self.fields[name].label for name in COMMITMENT_FIELDS if getattr(self.instance, name)
+        ]
+        rows.append(("Commitments", ticked, "commitments", "list"))
+        rows.extend(self._answer(name) for name in WHO)
+        return rows
+
+    def _answer(self, name):
+        field, value = self.fields[name], getattr(self.instance, name)  # as it will be kept
+        if name == "phone" and value:
+            # Shown as a person in the UK writes it, though stored in international form.
+            value = value.as_national
+        elif getattr(field, "choices", None):
+            value = dict(field.choices).get(value, value)
+        anchor = getattr(field, "error_anchor", f"id_{name}")
+        return (field.label.removesuffix(" (optional)"), value or "", anchor, "text")
+
+    def posted_back(self):
+        """The answers as sent, to send again from the check-your-answers page: the form
+        is checked afresh on the final submit, as if it came straight from the form."""
+        skip = {"logo", "remove_logo", "confirm", "change", "csrfmiddlewaretoken"}
+        return [
+            (name, self.data.get(name, ""))
+            for name in self.fields
+            if name not in skip and self.data.get(name, "") != ""
+        ]
 
 
 class EmailForm(forms.Form):

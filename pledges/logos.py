@@ -3,12 +3,16 @@ reading a stored one back."""
 
 import io
 import re
+import uuid
 import warnings
+from datetime import timedelta
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
+from django.utils.crypto import salted_hmac
 from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -88,3 +92,71 @@ def logo_file(name):
     except FileNotFoundError:
         raise Http404 from None
     return FileResponse(handle, content_type=TYPES[name.rsplit(".", 1)[1]])
+
+
+# A logo chosen on a sign-up form that was sent back (a mistake to fix, or the answers to
+# check) is kept here, already re-encoded, under a random name, so that nobody has to
+# choose it again. The form carries a signed reference to it, bound to the visitor, and
+# purge_pledges deletes what was abandoned.
+PENDING = "logos/pending/"
+PENDING_SALT = "pledges.pending-logo"
+PENDING_MAX_AGE = timedelta(days=1)
+
+
+def keep_pending(image, visitor):
+    """Store a re-encoded logo for a form still being filled in; answer its reference."""
+    extension = image.name.rsplit(".", 1)[1]
+    name = default_storage.save(f"{PENDING}{uuid.uuid4().hex}.{extension}", image)
+    return signing.dumps([name.removeprefix(PENDING), _digest(visitor)], salt=PENDING_SALT)
+
+
+def read_pending(reference, visitor):
+    """The stored name a reference from this visitor's form names, or None: forged, another
+    visitor's, expired, or gone."""
+    try:
+        name, digest = signing.loads(
+            reference, salt=PENDING_SALT, max_age=PENDING_MAX_AGE.total_seconds()
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if digest != _digest(visitor) or not STORED_NAME.fullmatch(str(name)):
+        return None
+    return name if default_storage.exists(PENDING + name) else None
+
+
+def _digest(visitor):
+    return salted_hmac(PENDING_SALT, visitor).hexdigest()[:16]
+
+
+def pending_image(name):
+    """A kept logo as a new file, for the pledge to store as its own."""
+    with default_storage.open(PENDING + name) as handle:
+        return ContentFile(handle.read(), name=f"logo.{name.rsplit('.', 1)[1]}")
+
+
+def drop_pending(name):
+    default_storage.delete(PENDING + name)
+
+
+def pending_file(name):
+    """A kept logo as a response, for the form's thumbnail."""
+    try:
+        handle = default_storage.open(PENDING + name)
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type=TYPES[name.rsplit(".", 1)[1]])
+
+
+def purge_pending(now):
+    """Delete the kept logos of forms abandoned longer ago than a reference works.
+    Answers how many went."""
+    try:
+        _, names = default_storage.listdir(PENDING)
+    except FileNotFoundError:
+        return 0
+    gone = 0
+    for name in names:
+        if default_storage.get_modified_time(PENDING + name) < now - PENDING_MAX_AGE:
+            default_storage.delete(PENDING + name)
+            gone += 1
+    return gone

@@ -594,6 +594,8 @@ class Pledge(models.Model):
             for change in self.changes.filter(status=ProposedChange.Status.OPEN):
                 change.close(ProposedChange.Status.WITHDRAWN, by=by)
             if by is None:
+                # Confirmed to the address about to be erased, so it is named now.
+                tasks.queue("withdrawn", self, to=self.email)
                 self.erase_personal_data()
 
     def update_details(self, changes, *, by=None):

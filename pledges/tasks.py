@@ -76,6 +76,8 @@ KINDS = {
     "email_changing": ("notice of an address change", MANAGEABLE, emails.address_changing),
     "change_approved": ("change approval", [Status.APPROVED], emails.change_approval),
     "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
+    # Sent to the address the pledge had ("to"), as withdrawing erases it.
+    "withdrawn": ("withdrawal confirmation", [Status.WITHDRAWN], emails.withdrawal),
 }
 
 # The emails anyone can cause, by signing up with an address or asking for a link to be
@@ -129,7 +131,7 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
     # imports them.
     pledges = apps.get_model("pledges", "Pledge").objects
     pledge = pledges.filter(pk=pledge_id).first()
-    if pledge is None or not pledge.email:
+    if pledge is None or not (pledge.email or extra.get("to")):
         return "not sent: the pledge or its contact details have gone since"
     # A message that waited for its turn is for the address: it goes if any of the
     # address's pledges still fits, whether or not this one does.

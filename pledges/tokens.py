@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.core import signing
 
+from pledges.status import Status
+
 VERIFY_SALT = "pledges.verify"
 MANAGE_SALT = "pledges.manage"
 EMAIL_SALT = "pledges.new-email"
@@ -17,10 +19,12 @@ MANAGE_MAX_AGE = timedelta(days=30)
 
 
 class BadLink(Exception):
-    """The link was altered, is for something else, or has expired."""
+    """The link was altered, is for something else, or has expired; or its pledge has
+    been withdrawn since, which the person who withdrew it should be told plainly."""
 
-    def __init__(self, expired=False):
+    def __init__(self, expired=False, withdrawn=False):
         self.expired = expired
+        self.withdrawn = withdrawn
 
 
 def make_token(pledge, salt=VERIFY_SALT):
@@ -52,6 +56,10 @@ def read_manage_token(token, pledges):
         raise BadLink()
     pledge = pledges.filter(pk=payload[0]).first()
     if pledge is None or not pledge.email or _address_digest(pledge) != payload[1]:
+        # A withdrawal erases the address the link was bound to: a genuine link (the
+        # signature says so) to a withdrawn pledge is told what became of it.
+        if pledges.model.objects.filter(pk=payload[0], status=Status.WITHDRAWN).exists():
+            raise BadLink(withdrawn=True)
         raise BadLink()
     return pledge
 

@@ -20,7 +20,7 @@ from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
-from pledges.logos import STORED_NAME, logo_file
+from pledges.logos import STORED_NAME, logo_file, pending_file, read_pending
 from pledges.models import (
     DuplicatePledge,
     Pledge,
@@ -35,7 +35,7 @@ from pledges.tokens import (
     read_manage_token,
     read_token,
 )
-from pledges.wording import pledge_text
+from pledges.wording import PLEDGE_PLACEHOLDER, pledge_parts, review_days
 
 log = logging.getLogger(__name__)
 
@@ -52,40 +52,72 @@ def sign(request):
         if request.method == "POST"
         else PledgeForm(visitor=visitor)
     )
-    if request.method == "POST" and form.is_valid():
+    # A valid form goes to the check-your-answers page, which sends it back with
+    # "confirm" to be saved, or with "change" to show the form again.
+    if request.method == "POST" and form.is_valid() and "change" not in request.POST:
+        if "confirm" not in request.POST:
+            return render(
+                request,
+                "pledges/check_answers.html",
+                {"form": form, "title": "Check your answers before signing"},
+            )
         # Only a form that would be saved is checked for bots, so that a person who
         # sends it half-filled straight away still sees what to fix.
         if form.looks_automated(settings.PLEDGE_MIN_FILL_SECONDS):
             # A neutral answer, so that a bot learns nothing; nothing is saved.
             log.info("Sign-up refused as automated")
-            return redirect("pledges:check_email")
+            return sent(request, form)
         if over_limit(request, "sign"):
             return too_many(request)
         if not form.spend_token():
             log.info("Sign-up refused: its form was sent before")
-            return redirect("pledges:check_email")
+            return sent(request, form)
         try:
             form.save()
         except Exception:
             form.release_token()  # not taken: the person may send it again
             raise
-        return redirect("pledges:check_email")
+        return sent(request, form)
     name = (form["name"].value() or "").strip() if form.is_bound else ""
+    before, after = pledge_parts()
     return render(
         request,
         "pledges/sign.html",
         {
             "form": form,
-            "pledge": pledge_text(name) if name else pledge_text(),
+            "wording": {"before": before, "name": name, "after": after},
+            "placeholder": PLEDGE_PLACEHOLDER,
             "title": "Sign the pledge",
             "description": "Sign the Backing Lancashire pledge for your organisation.",
         },
     )
 
 
+def sent(request, form):
+    """On to "check your email", which names the address this visitor gave (kept in their
+    own session, so the page tells nobody else anything)."""
+    request.session["signed_with"] = form.cleaned_data["email"]
+    return redirect("pledges:check_email")
+
+
 @require_safe
 def check_email(request):
-    return render(request, "pledges/check_email.html", {"title": "Check your email"})
+    return render(
+        request,
+        "pledges/check_email.html",
+        {"title": "Check your email", "address": request.session.get("signed_with", "")},
+    )
+
+
+@require_safe
+@private_page
+def pending_logo(request, reference):
+    """The logo kept for a sign-up form sent back, shown on the form to the visitor it
+    was chosen by, and to nobody else."""
+    name = read_pending(reference, request.META.get("CSRF_COOKIE", ""))
+    if name is None:
+        raise Http404
+    return pending_file(name)
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,7 +143,9 @@ def verify(request, token):
             return beaten(request, pledge)
         else:
             return render(
-                request, "pledges/verified.html", {**context, "title": "Thank you for signing"}
+                request,
+                "pledges/verified.html",
+                {**context, "title": "Thank you for signing", "review_days": review_days()},
             )
     if pledge.status == Pledge.Status.UNVERIFIED and pledge.rival():
         return beaten(request, pledge)
@@ -191,9 +225,16 @@ def link_problem(request, bad, resend_url="pledges:resend"):
         {
             "expired": bad.expired,
             "resend_url": resend_url,
-            "title": "This link has expired" if bad.expired else "This link does not work",
+            "withdrawn": bad.withdrawn,
+            "title": (
+                "This pledge has been withdrawn"
+                if bad.withdrawn
+                else "This link has expired"
+                if bad.expired
+                else "This link does not work"
+            ),
         },
-        status=400,
+        status=410 if bad.withdrawn else 400,
     )
 
 

@@ -37,6 +37,8 @@ def sign_up_answers(**overrides):
         "agreed_to_listing": "on",
         "leave_blank": "",
         "started": started(seconds_ago=60),
+        # As sent from the check-your-answers page; without it, a valid form shows that page.
+        "confirm": "yes",
     }
     answers.update(overrides)
     return {key: value for key, value in answers.items() if value is not None}

@@ -213,13 +213,3 @@ def test_the_purge_removes_the_logos_of_what_it_erases(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("purge_pledges", verbosity=0)
     assert not old.exists()
-
-
-def test_a_form_sent_back_with_mistakes_asks_for_the_logo_again(client):
-    # Browsers cannot keep a chosen file across pages: the person is told to choose it again.
-    logo = SimpleUploadedFile("l.png", image_bytes("PNG"), content_type="image/png")
-    response = client.post("/pledge/", {**sign_up_answers(name=""), "logo": logo})
-    assert "If you chose a logo, please choose it again." in response.content.decode()
-    assert (
-        "choose it again" not in client.post("/pledge/", sign_up_answers(name="")).content.decode()
-    )

@@ -282,8 +282,10 @@ def test_withdrawing_asks_first_then_erases_contact_details(client, approved):
     assert (str(approved.phone), approved.postcode) == ("", "")
     assert client.get(f"/signatories/{approved.slug}/").status_code == 404
     assert client.get(f"/signatories/{approved.slug}/badge.svg").status_code == 404
-    # The link is spent: the address it was made for is gone.
-    assert client.get(url).status_code == 400
+    # The link is spent, and says why.
+    spent = client.get(url)
+    assert spent.status_code == 410
+    assert "This pledge has been withdrawn" in spent.content.decode()
 
 
 def test_an_expired_manage_link_offers_a_new_one(client, approved):
@@ -321,7 +323,8 @@ def test_a_link_for_one_pledge_cannot_reach_another(client, approved):
 @pytest.mark.parametrize("status", [S.UNVERIFIED, S.REJECTED, S.WITHDRAWN])
 def test_closed_or_unconfirmed_pledges_cannot_be_managed(client, status):
     pledge = make_pledge(status=status)
-    assert client.get(manage_url(pledge)).status_code == 400
+    # A withdrawn pledge's link says so; the others' say only that the link does not work.
+    assert client.get(manage_url(pledge)).status_code == (410 if status == S.WITHDRAWN else 400)
 
 
 def test_asking_for_a_manage_link_emails_one(client, approved, send_queued):

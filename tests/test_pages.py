@@ -20,7 +20,7 @@ PAGES = [
 ]
 
 PLEDGE = (
-    "We (insert organisation) support ‘Backing Lancashire’ and wherever possible aim to "
+    "We, [your organisation], support ‘Backing Lancashire’ and wherever possible aim to "
     "ensure our procurement, commissioning and general business activity maximises social, "
     "economic and environmental benefit within the county and the wider North West region."
 )

@@ -18,7 +18,7 @@ def post(client, **overrides):
 def field_error(response, field):
     """The error shown beside a field (crispy-forms' markup)."""
     html = response.content.decode()
-    pattern = rf'<span id="error_\d+_id_{field}"><strong>(.*?)</strong>'
+    pattern = rf'<(?:span|p) id="error_\d+_id_{field}"><strong>(.*?)</strong>'
     match = re.search(pattern, html, re.S)
     return match.group(1).strip() if match else None
 
@@ -26,12 +26,22 @@ def field_error(response, field):
 def summary(response):
     html = response.content.decode()
     block = re.search(r'<div class="error-summary".*?</div>', html, re.S)
-    return re.findall(r'<li><a href="#id_(\w+)">(.*?)</a></li>', block.group(0)) if block else []
+    if not block:
+        return []
+    return re.findall(r'<li><a href="#(?:id_)?([\w-]+)">(.*?)</a></li>', block.group(0))
+
+
+# A question answered by choosing one of several radio buttons is linked at its first.
+ANCHORS = {"organisation_type": "organisation_type_0", "size": "size_0"}
 
 
 def test_form_shows_the_pledge_and_every_field(client):
     html = client.get("/pledge/").content.decode()
-    assert "We (insert organisation) support ‘Backing Lancashire’" in html
+    assert (
+        'We, <span class="pledge-wording__name" id="pledge-name" '
+        'data-placeholder="[your organisation]">[your organisation]</span>, support ‘Backing'
+    ) in html
+    assert "insert organisation" not in html
     for label in [
         "Organisation name",
         "Type of organisation",
@@ -56,7 +66,7 @@ def test_form_shows_the_pledge_and_every_field(client):
         "I am authorised to sign on behalf of this organisation",
         "I agree to our organisation’s name, logo and statement being shown on the signatory wall",
     ]:
-        assert re.search(rf"<label[^>]*>\s*{re.escape(label)}", html), label
+        assert re.search(rf"<(?:label|legend)[^>]*>\s*{re.escape(label)}", html), label
     assert '<a href="/privacy/">privacy notice</a>' in html
 
 
@@ -85,7 +95,8 @@ def test_a_valid_pledge_is_saved_unverified_and_emailed(client, send_queued):
 
 def test_the_pledge_wording_shows_the_typed_name(client):
     response = post(client, name="Pendle Widgets Ltd", email="")
-    assert "We Pendle Widgets Ltd support ‘Backing Lancashire’" in response.content.decode()
+    html = response.content.decode()
+    assert 'data-placeholder="[your organisation]">Pendle Widgets Ltd</span>, support' in html
 
 
 COMPANY = (
@@ -117,7 +128,7 @@ def test_required_fields(client, field, message):
     response = post(client, **{field: None})
     assert response.status_code == 200
     assert field_error(response, field) == message
-    assert (field, message) in summary(response)
+    assert (ANCHORS.get(field, field), message) in summary(response)
     assert not Pledge.objects.exists()
     assert not DBTaskResult.objects.exists()  # no email queued
 
@@ -199,7 +210,7 @@ def test_bad_answers_are_refused_beside_the_field(client, field, value, message)
     response = post(client, **{field: value})
     assert response.status_code == 200
     assert field_error(response, field) == message
-    assert (field, message) in summary(response)
+    assert (ANCHORS.get(field, field), message) in summary(response)
     assert not Pledge.objects.exists()
     # Everything else the visitor typed is still there.
     html = response.content.decode()
@@ -211,10 +222,26 @@ def test_bad_answers_are_refused_beside_the_field(client, field, value, message)
 
 def test_at_least_one_commitment_is_needed(client):
     response = post(client, commits_local_spend=None, commits_living_wage=None)
-    assert (
-        field_error(response, "commits_local_spend") == "Tick at least one of the five commitments."
-    )
+    assert ("commitments", "Tick at least one of the five commitments.") in summary(response)
     assert not Pledge.objects.exists()
+
+
+def test_the_commitments_error_sits_on_the_group_not_the_first_box(client):
+    response = post(client, commits_local_spend=None, commits_living_wage=None)
+    html = response.content.decode()
+    fieldset = re.search(r'<fieldset id="commitments".*?</fieldset>', html, re.S).group(0)
+    # The summary links to the group, whose legend and error come before any box.
+    assert re.search(r'<fieldset id="commitments"[^>]*tabindex="-1"', fieldset)
+    assert re.search(r'aria-describedby="commitments-hint id_commits_local_spend_error"', fieldset)
+    legend, error, first_box = (
+        fieldset.index("<legend>What your organisation commits to</legend>"),
+        fieldset.index('id="id_commits_local_spend_error"'),
+        fieldset.index('id="id_commits_local_spend"'),
+    )
+    assert legend < error < first_box
+    assert "Tick at least one of the five commitments." in fieldset
+    assert field_error(response, "commits_local_spend") is None
+    assert "is-invalid" not in fieldset
 
 
 def test_error_summary_links_to_each_field_and_titles_the_page(client):
@@ -347,6 +374,7 @@ def test_an_empty_post_shows_every_error(client):
     response = client.post("/pledge/", {})
     assert response.status_code == 200
     assert len(summary(response)) == 12
+    assert ("commitments", "Tick at least one of the five commitments.") in summary(response)
     assert not Pledge.objects.exists()
 
 

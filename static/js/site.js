@@ -9,18 +9,13 @@
   }
 
   // Show the organisation's own name in the pledge wording as it is typed.
-  var wording = document.querySelector("#pledge-wording p");
+  var shown = document.getElementById("pledge-name");
   var name = document.getElementById("id_name");
-  if (wording && name) {
-    var placeholder = document.getElementById("pledge-wording").dataset.placeholder;
-    var template = wording.textContent;
-    var current = name.value.trim();
-    if (current) {
-      template = template.replace(current, placeholder);
-    }
+  if (shown && name) {
     var update = function () {
-      wording.textContent = template.replace(placeholder, name.value.trim() || placeholder);
+      shown.textContent = name.value.trim() || shown.dataset.placeholder;
     };
     name.addEventListener("input", update);
+    update();
   }
 })();

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
+from pledges import logos
 from pledges.models import Pledge, SentEmail
 
 CLOSED_FOR = timedelta(days=90)
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         sent = SentEmail.expired()
         forgotten = sent.count()
         if not dry_run:
+            # Logos kept for sign-up forms that were never sent in the end.
+            logos.purge_pending(timezone.now())
             sent.delete()
             for pledge in stale.iterator():
                 pledge.delete()  # its logo's file goes too, once deleted (pledges.models)
