@@ -338,10 +338,10 @@ class PledgeForm(forms.ModelForm):
         self.data.pop("remove_logo", None)
         self.kept_logo = kept
         if kept:
-            self.fields["logo"].label = "A different logo (optional)"
-            self.fields["logo"].help_text = (
-                "Only if you want to replace the one above. " + self.fields["logo"].help_text
-            )
+            # On the bound field, which the page is drawn from (made while cleaning).
+            field = self["logo"]
+            field.label = "A different logo (optional)"
+            field.help_text = "Only to replace the one above. " + field.help_text
 
     def kept_logo_url(self):
         return reverse("pledges:pending_logo", args=[self.data["logo_ref"]])

@@ -171,6 +171,7 @@ def test_a_logo_is_kept_when_the_form_has_a_mistake(client):
     assert src, "the kept logo's thumbnail is shown"
     reference = re.search(r'name="logo_ref" value="([^"]+)"', page).group(1)
     assert 'name="remove_logo"' in page and "Remove this logo" in page
+    assert "A different logo (optional)" in page
     thumbnail = client.get(htmllib.unescape(src.group(1)))
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/png"
     assert b"".join(thumbnail.streaming_content).startswith(b"\x89PNG")
