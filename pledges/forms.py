@@ -326,6 +326,11 @@ class PledgeForm(forms.ModelForm):
         "remove" drops it. What is kept goes back in the form, however the rest went."""
         kept = read_pending(self.data.get("logo_ref", ""), self.visitor)
         new = self.cleaned_data.get("logo")
+        if self.data.get("logo_ref") and not kept and not new and "logo" not in self.errors:
+            # Never a pledge sent on without the logo its signer chose, unawares.
+            self.add_error(
+                "logo", "We could not keep the logo you chose. Choose it again, or leave it out."
+            )
         reference = self.data.get("logo_ref", "") if kept else ""
         if kept and (new or self.cleaned_data.get("remove_logo")):
             drop_pending(kept)

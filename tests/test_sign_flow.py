@@ -222,9 +222,11 @@ def test_a_bad_new_logo_is_refused_and_the_kept_one_stays(client):
 
 
 @pytest.mark.parametrize("reference", ["x", "W10:1tAb:abc", "a" * 500])
-def test_a_forged_logo_reference_is_ignored_and_shows_nothing(client, reference):
-    client.post("/pledge/", sign_up_answers(client, logo_ref=reference))
-    assert not Pledge.objects.get().logo
+def test_a_forged_or_expired_logo_reference_asks_for_the_logo_again(client, reference):
+    page = client.post("/pledge/", sign_up_answers(client, logo_ref=reference)).content.decode()
+    assert "We could not keep the logo you chose. Choose it again, or leave it out." in page
+    assert f'value="{reference}"' not in page  # not sent on again
+    assert not Pledge.objects.exists()
     assert client.get(f"/pledge/kept-logo/{reference}").status_code == 404
 
 
@@ -238,8 +240,9 @@ def test_another_visitor_can_neither_see_nor_take_a_kept_logo(client):
     assert other.get(f"/pledge/kept-logo/{reference}").status_code == 404
     page = other.post("/pledge/", answers(other, logo_ref=reference)).content.decode()
     assert "The logo you chose" not in page
+    assert "We could not keep the logo you chose." in page
     other.post("/pledge/", sign_up_answers(other, logo_ref=reference))
-    assert not Pledge.objects.get().logo
+    assert not Pledge.objects.exists()
     assert pending_files() != []  # still there for its own visitor
 
 
