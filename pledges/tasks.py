@@ -76,6 +76,14 @@ KINDS = {
     "email_changing": ("notice of an address change", MANAGEABLE, emails.address_changing),
     "change_approved": ("change approval", [Status.APPROVED], emails.change_approval),
     "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
+    # A concern reported about a listing (pledges.models.Report): worth telling whatever
+    # the pledge's status since. The reporter's words go to staff only.
+    "report": (
+        "moderators' notice of a concern",
+        list(Status),
+        lambda pledge, report: tell_moderators(pledge, "report_moderator", report=report),
+    ),
+    "report_moderator": ("moderator's notice of a concern", list(Status), emails.report),
 }
 
 # The emails anyone can cause, by signing up with an address or asking for a link to be
