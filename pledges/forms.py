@@ -577,6 +577,7 @@ class ReportForm(forms.ModelForm):
             "started",
             Submit("submit", "Send your report"),
         )
+        self.helper.disable_csrf = True  # the page's form has its token
 
     def looks_automated(self, min_seconds):
         """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
