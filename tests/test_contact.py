@@ -96,6 +96,7 @@ def test_the_sign_up_page_the_wall_and_each_signatory_page_say_what_signing_mean
         for words in SIGNING_MEANS:
             assert words in html, (url, words)
         assert "usually takes up to 5 working days" in html, url
+        assert "{#" not in html and "{%" not in html, url
 
 
 def test_the_certificate_says_it_too(client, approved):
