@@ -254,6 +254,21 @@ if TRUSTED_PROXY_COUNT < 0:
     fail("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Told of each newly verified pledge, besides staff with the change-pledge permission.
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", [])
+# How to reach the OPCC, on /contact/, in the footer and in the emails that invite a
+# reply: the Office's published details unless the environment says otherwise.
+OPCC = "Office of the Police and Crime Commissioner for Lancashire"
+CONTACT = {
+    "name": env_str("CONTACT_NAME", OPCC),
+    "address": env_list("CONTACT_ADDRESS", ["County Hall", "Preston", "PR1 0LD"]),
+    "email": env_str("CONTACT_EMAIL", "commissioner@lancashire-pcc.gov.uk"),
+    "phone": env_str("CONTACT_PHONE", "01772 533587"),
+}
+CONTACT["press_email"] = env_str("PRESS_EMAIL", CONTACT["email"])
+CONTACT["press_phone"] = env_str("PRESS_PHONE", CONTACT["phone"])
+# What the pages say a review usually takes, in working days.
+REVIEW_DAYS = env_int("REVIEW_DAYS", 5)
+if REVIEW_DAYS < 1:
+    fail("REVIEW_DAYS must be 1 or more.")
 # The emails anyone can have the site send (confirmation and manage links), counted per
 # recipient address whichever client asked: one of each kind per window, and so many a
 # day in all (pledges.tasks.LIMITED).

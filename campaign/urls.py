@@ -59,4 +59,14 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
+    path(
+        "contact/",
+        page(
+            "contact",
+            "Contact us",
+            "How to reach the Office of the Police and Crime Commissioner for Lancashire "
+            "about Backing Lancashire, and its press office.",
+        ),
+        name="contact",
+    ),
 ]

@@ -24,6 +24,7 @@ from pledges.models import (
     PledgeStateError,
     ProposedChange,
     RejectionReason,
+    Report,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEMES
 from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE
@@ -101,12 +102,24 @@ class RejectForm(forms.Form):
         error_messages={"required": "Choose a reason."},
     )
     note = forms.CharField(
-        label="Note to the organisation (optional)",
+        label="Note to the organisation",
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="Sent with the reason in the email to the organisation.",
+        help_text="Sent with the reason in the email to the organisation. Required for "
+        "“Another reason”: say what is wrong and what they can do about it.",
     )
+
+    def clean(self):
+        # "Another reason" alone tells an organisation nothing it can act on.
+        cleaned = super().clean()
+        if cleaned.get("reason") == "other" and not cleaned.get("note", "").strip():
+            self.add_error(
+                "note",
+                "Write a note for “Another reason”: say what is wrong and what the "
+                "organisation can do about it.",
+            )
+        return cleaned
 
 
 class StaffLogoInput(forms.ClearableFileInput):
@@ -635,3 +648,100 @@ class ProposedChangeAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
             },
         )
+
+
+class ReportStatusFilter(StatusFilter):
+    """A report's status, opening on the open ones."""
+
+    def lookups(self, request, model_admin):
+        return [*Report.Status.choices, ("all", "All")]
+
+    def value(self):
+        return admin.SimpleListFilter.value(self) or Report.Status.OPEN
+
+
+class CloseReportForm(forms.ModelForm):
+    """Closing a report: what was done. Everything else on the page is read-only."""
+
+    class Meta:
+        model = Report
+        fields = ["outcome", "outcome_note"]
+        widgets = {"outcome": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "outcome" in self.fields:
+            self.fields["outcome"].choices = Report.Outcome.choices
+            self.fields["outcome"].required = True
+            self.fields["outcome"].label = "Outcome (closes the report)"
+            self.fields["outcome"].error_messages["required"] = "Choose what was done."
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome, note = cleaned.get("outcome"), cleaned.get("outcome_note", "")
+        if outcome == Report.Outcome.OTHER and not note.strip():
+            self.add_error("outcome_note", "Say what was done.")
+        return cleaned
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Concerns the public reported about listings: a queue of open ones, each closed with
+    what was done. Looking into a listing is moderating it: the pledge's permissions
+    govern it. The reporter's address is shown here and nowhere else."""
+
+    form = CloseReportForm
+    list_display = ["received_at", "pledge", "reason", "status", "outcome"]
+    list_filter = [ReportStatusFilter, "reason"]
+    list_select_related = ["pledge"]
+    search_fields = ["pledge__name"]
+    ordering = ["received_at"]
+    fieldsets = [
+        ("The concern", {"fields": ["pledge_link", "received_at", "reason", "details", "email"]}),
+        ("Outcome", {"fields": ["status", "closed", "outcome", "outcome_note"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = ["pledge_link", "received_at", "reason", "details", "email", "status", "closed"]
+        if obj is not None and obj.status != Report.Status.OPEN:
+            return [*shown, "outcome", "outcome_note"]
+        return shown
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("pledges.view_pledge")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("pledges.view_pledge")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("pledges.change_pledge") and (
+            obj is None or obj.status == Report.Status.OPEN
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="listing")
+    def pledge_link(self, report):
+        url = reverse("admin:pledges_pledge_change", args=[report.pledge_id])
+        return format_html('<a href="{}">{}</a>', url, report.pledge.name)
+
+    @admin.display(description="closed")
+    def closed(self, report):
+        if not report.closed_at:
+            return "-"
+        who = report.closed_by or "a former member of staff"
+        return f"{timezone.localtime(report.closed_at):%d %b %Y %H:%M}, by {who}"
+
+    def save_model(self, request, obj, form, change):
+        try:
+            obj.close(
+                by=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["outcome_note"],
+            )
+        except PledgeStateError:
+            self.message_user(request, "Not closed: it was closed already.", messages.ERROR)

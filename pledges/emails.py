@@ -24,7 +24,8 @@ def absolute(path):
 
 def send(template, to, context):
     """Send a plain-text and HTML email."""
-    context = {"site_url": settings.SITE_URL, **context}
+    # Every email can say how to reach the Office (settings.CONTACT, as the pages do).
+    context = {"site_url": settings.SITE_URL, "contact": settings.CONTACT, **context}
     subject = render_to_string(f"pledges/email/{template}_subject.txt", context).strip()
     message = EmailMultiAlternatives(
         subject=subject,
@@ -122,6 +123,16 @@ def change_for_moderator(pledge, *, to):
     link = absolute(reverse("admin:pledges_proposedchange_change", args=[change.pk]))
     fields = ", ".join(row[0] for row in change.comparison())
     send("change_moderator", [to], {"pledge": pledge, "link": link, "fields": fields})
+
+
+def report(pledge, *, to, report):
+    """A moderator's notice of a concern about a listing, while it is open. It carries the
+    reporter's words, for staff only, and never the reporter's address."""
+    report = pledge.reports.filter(pk=report, status="open").first()
+    if report is None:
+        return  # closed since
+    link = absolute(reverse("admin:pledges_report_change", args=[report.pk]))
+    send("report", [to], {"pledge": pledge, "report": report, "link": link})
 
 
 def change_approval(pledge, *, change):

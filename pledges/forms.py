@@ -20,6 +20,7 @@ from pledges.models import (
     OrganisationType,
     Pledge,
     ProposedChange,
+    Report,
     Sector,
     Size,
 )
@@ -641,3 +642,74 @@ class WallFilter(forms.Form):
 
     def is_filtered(self):
         return any(self.value(name) for name in self.fields if name != "sort")
+
+
+class ReportForm(forms.ModelForm):
+    """A concern about a listing: what is wrong, in the reporter's words, and an address
+    for a reply if they want one. Bots are caught as on the sign-up form: a honeypot, and
+    the signed time the form was shown."""
+
+    reason = forms.ChoiceField(
+        label="What is wrong with this listing?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what is wrong with this listing.",
+            "invalid_choice": "Choose what is wrong with this listing.",
+        },
+    )
+    details = TextField(
+        label="Tell us more",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you know, and how. At most 2,000 characters. Only our team reads "
+        "it: it is never published or passed on.",
+        error_messages={"required": "Tell us what is wrong with this listing."},
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only if you would like a reply. Only our team sees it, and we erase it "
+        "90 days after we have dealt with your report.",
+        error_messages={
+            "invalid": "Enter an email address in the right form, like name@example.org"
+        },
+    )
+    leave_blank = forms.CharField(label="Leave this field empty", required=False)
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Report
+        fields = ["reason", "details", "email"]
+
+    def __init__(self, *args, visitor="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visitor = visitor
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        if not self.is_bound:
+            self.initial["started"] = started_token(visitor)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "reason",
+            "details",
+            "email",
+            Div("leave_blank", css_class="trap", aria_hidden="true"),
+            "started",
+            Submit("submit", "Send your report"),
+        )
+        self.helper.disable_csrf = True  # the page's form has its token
+
+    def looks_automated(self, min_seconds):
+        """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
+        if self.data.get("leave_blank"):
+            return True
+        if not min_seconds:
+            return False
+        shown = read_started(self.data.get("started", ""), self.visitor)
+        return shown is None or timezone.now().timestamp() - shown < min_seconds
+
+    def save(self, pledge):
+        return Report.receive(pledge, **{f: getattr(self.instance, f) for f in self._meta.fields})

@@ -1089,3 +1089,87 @@ class SentEmail(models.Model):
         """The rows that no longer limit anything."""
         keep = max(timedelta(days=1), settings.EMAIL_PER_ADDRESS_WINDOW)
         return cls.objects.filter(at__lt=timezone.now() - keep)
+
+
+class Report(models.Model):
+    """A member of the public's concern about a listing, for moderators only.
+
+    Nothing about a report is public. The reporter's email address, given only for a
+    reply, is private: never logged, and erased 90 days after the report is closed.
+    """
+
+    class Reason(models.TextChoices):
+        NOT_REAL = "not-real", "The organisation does not exist, or is not who it says it is"
+        NOT_AGREED = "not-agreed", "It was signed without the organisation’s agreement"
+        MISLEADING = "misleading", "Its statement or commitments are untrue or misleading"
+        INAPPROPRIATE = "inappropriate", "Its name, statement, website or logo is inappropriate"
+        CLOSED = "closed", "The organisation has closed, or changed its name"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "no-action", "Checked: no action needed"
+        CORRECTED = "corrected", "The entry was corrected"
+        WITHDRAWN = "withdrawn", "The pledge was withdrawn"
+        OTHER = "other", "Something else (see the note)"
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField("what is wrong", max_length=20, choices=Reason.choices)
+    details = models.TextField(
+        max_length=2000,
+        validators=[MaxLengthValidator(2000), validators.no_control_characters],
+    )
+    email = models.EmailField(
+        "reporter’s email address",
+        max_length=254,
+        blank=True,
+        validators=[validators.no_control_characters],
+        help_text="Private: only for a reply. Erased 90 days after the report is closed.",
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    received_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField("what was done", max_length=2000, blank=True)
+
+    # How long a closed report keeps the reporter's address, for any follow-up.
+    KEEP_EMAIL = timedelta(days=90)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = "reported concern"
+
+    def __str__(self):
+        return f"Concern about {self.pledge.name}"
+
+    @classmethod
+    def receive(cls, pledge, **fields):
+        """Save a concern about a public pledge and queue the moderators' notice with it."""
+        with transaction.atomic():
+            report = cls.objects.create(pledge=pledge, **fields)
+            tasks.queue("report", pledge, report=report.pk)
+        return report
+
+    def close(self, *, by, outcome, note=""):
+        """Record what was done; a report is closed once."""
+        with transaction.atomic():
+            current = Report.objects.select_for_update().get(pk=self.pk)
+            if current.status != self.Status.OPEN:
+                self.status = current.status
+                raise PledgeStateError(self.pledge, "close a report about")
+            self.status, self.closed_at, self.closed_by = self.Status.CLOSED, timezone.now(), by
+            self.outcome, self.outcome_note = outcome, note
+            self.save(update_fields=["status", "closed_at", "closed_by", "outcome", "outcome_note"])
+
+    @classmethod
+    def emails_to_erase(cls):
+        """Closed reports whose reporter's address has been kept long enough."""
+        return cls.objects.filter(
+            status=cls.Status.CLOSED, closed_at__lt=timezone.now() - cls.KEEP_EMAIL
+        ).exclude(email="")

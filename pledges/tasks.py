@@ -78,6 +78,14 @@ KINDS = {
     "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
     # Sent to the address the pledge had ("to"), as withdrawing erases it.
     "withdrawn": ("withdrawal confirmation", [Status.WITHDRAWN], emails.withdrawal),
+    # A concern reported about a listing (pledges.models.Report): worth telling whatever
+    # the pledge's status since. The reporter's words go to staff only.
+    "report": (
+        "moderators' notice of a concern",
+        list(Status),
+        lambda pledge, report: tell_moderators(pledge, "report_moderator", report=report),
+    ),
+    "report_moderator": ("moderator's notice of a concern", list(Status), emails.report),
 }
 
 # The emails anyone can cause, by signing up with an address or asking for a link to be

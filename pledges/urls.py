@@ -46,5 +46,7 @@ urlpatterns = [
     path("signatories/<slug:slug>/", views.detail, name="detail"),
     path("signatories/<slug:slug>/certificate/", views.certificate, name="certificate"),
     path("signatories/<slug:slug>/badge.svg", views.badge, name="badge"),
+    path("signatories/<slug:slug>/report/", views.report, name="report"),
+    path("signatories/<slug:slug>/report/sent/", views.report_sent, name="report_sent"),
     path("media/logos/<str:name>", views.logo, name="logo"),
 ]

@@ -19,7 +19,7 @@ from backing_lancashire.decorators import cached_page, private_page
 from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from pledges import open_data, stats, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
-from pledges.forms import EmailForm, ManageForm, PledgeForm, WallFilter
+from pledges.forms import EmailForm, ManageForm, PledgeForm, ReportForm, WallFilter
 from pledges.logos import STORED_NAME, logo_file, pending_file, read_pending
 from pledges.models import (
     DuplicatePledge,
@@ -558,3 +558,40 @@ def manage_logo(request, token, proposed=False):
     if not logo:
         raise Http404
     return logo_file(logo.name.removeprefix("logos/"))
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    """A concern about a public listing, for moderators: nothing about it is public."""
+    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    if request.method == "POST" and over_limit(request, "report-attempts", times=10):
+        return too_many(request)
+    if request.method == "GET":
+        get_token(request)  # a CSRF secret for a new visitor, which the form is bound to
+    visitor = request.META.get("CSRF_COOKIE", "")
+    form = ReportForm(request.POST or None, visitor=visitor)
+    if request.method == "POST" and form.is_valid():
+        if form.looks_automated(settings.PLEDGE_MIN_FILL_SECONDS):
+            log.info("Report refused as automated")  # the same answer: a bot learns nothing
+            return redirect("pledges:report_sent", slug=slug)
+        if over_limit(request, "report"):
+            return too_many(request)
+        form.save(pledge)
+        return redirect("pledges:report_sent", slug=slug)
+    response = render(
+        request,
+        "pledges/report.html",
+        {"form": form, "pledge": pledge, "title": f"Report a concern about {pledge.name}"},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def report_sent(request, slug):
+    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    response = render(
+        request, "pledges/report_sent.html", {"pledge": pledge, "title": "Thank you for telling us"}
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -141,7 +141,7 @@ def test_a_change_cannot_be_decided_twice_or_after_the_pledge_is_withdrawn(
     assert (
         "Not rejected"
         in mod_client.post(
-            change_url(second, "reject"), {"reason": "other"}, follow=True
+            change_url(second, "reject"), {"reason": "other", "note": "Why."}, follow=True
         ).content.decode()
     )
 

@@ -59,6 +59,7 @@ def test_dry_run_says_what_it_would_do_and_changes_nothing(pledges):
         "Would delete 1 unverified pledge older than 7 days.",
         "Would erase the personal data of 2 rejected or withdrawn pledges older than 90 days.",
         "Would forget 0 emails sent to the public that no longer count towards a limit.",
+        "Would erase the reporter's email address from 0 reports closed more than 90 days ago.",
     ]
     assert snapshot() == before
 
@@ -69,6 +70,7 @@ def test_purge_deletes_and_erases_exactly_what_is_due(pledges):
         "Deleted 1 unverified pledge older than 7 days.",
         "Erased the personal data of 2 rejected or withdrawn pledges older than 90 days.",
         "Forgot 0 emails sent to the public that no longer count towards a limit.",
+        "Erased the reporter's email address from 0 reports closed more than 90 days ago.",
     ]
     assert not Pledge.objects.filter(pk=pledges["old unverified"].pk).exists()
     for key in ("old rejected", "old withdrawn"):
@@ -91,4 +93,5 @@ def test_a_second_run_finds_nothing_more(pledges):
         "Deleted 0 unverified pledges older than 7 days.",
         "Erased the personal data of 0 rejected or withdrawn pledges older than 90 days.",
         "Forgot 0 emails sent to the public that no longer count towards a limit.",
+        "Erased the reporter's email address from 0 reports closed more than 90 days ago.",
     ]

@@ -1,6 +1,6 @@
 from django import template
 
-from pledges.models import Pledge, ProposedChange
+from pledges.models import Pledge, ProposedChange, Report
 
 register = template.Library()
 
@@ -18,3 +18,8 @@ def pending_count():
 @register.simple_tag
 def open_changes_count():
     return ProposedChange.objects.filter(status=ProposedChange.Status.OPEN).count()
+
+
+@register.simple_tag
+def open_reports_count():
+    return Report.objects.filter(status=Report.Status.OPEN).count()

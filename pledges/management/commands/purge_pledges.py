@@ -1,5 +1,6 @@
 """Delete unconfirmed pledges after 7 days; erase personal data of closed ones after 90;
-forget the emails sent to each address once they no longer count towards its limits.
+forget the emails sent to each address once they no longer count towards its limits;
+erase the reporter's address from reports closed more than 90 days ago.
 
 Run daily, from cron or a scheduler:  python manage.py purge_pledges
 """
@@ -11,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pledges import logos
-from pledges.models import Pledge, SentEmail
+from pledges.models import Pledge, Report, SentEmail
 
 CLOSED_FOR = timedelta(days=90)
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
     help = (
         "Delete unverified pledges older than 7 days and erase the personal data of "
         "rejected and withdrawn pledges older than 90 days, and forget the emails sent "
-        "to each address once they no longer count towards its limits."
+        "to each address once they no longer count towards its limits, and erase the "
+        "reporter's email address from reports closed more than 90 days ago."
     )
 
     def add_arguments(self, parser):
@@ -44,10 +46,13 @@ class Command(BaseCommand):
         deleted, erased = stale.count(), closed.count()
         sent = SentEmail.expired()
         forgotten = sent.count()
+        reports = Report.emails_to_erase()
+        addresses = reports.count()
         if not dry_run:
             # Logos kept for sign-up forms that were never sent in the end.
             logos.purge_pending(timezone.now())
             sent.delete()
+            reports.update(email="")
             for pledge in stale.iterator():
                 pledge.delete()  # its logo's file goes too, once deleted (pledges.models)
             for pledge in closed.iterator():
@@ -63,4 +68,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{would}{'forget' if dry_run else 'Forgot'} {forgotten} "
             f"email{'s'[: forgotten != 1]} sent to the public that no longer count towards a limit."
+        )
+        self.stdout.write(
+            f"{would}{'erase' if dry_run else 'Erased'} the reporter's email address from "
+            f"{addresses} report{'s'[: addresses != 1]} closed more than 90 days ago."
         )
