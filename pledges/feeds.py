@@ -12,7 +12,11 @@ class StyledAtom1Feed(Atom1Feed):
 
     A browser that opens the feed then shows a readable list, not a tree of XML. The
     stylesheet is CSS, not XSLT: browsers are dropping XSLT, every one applies CSS to XML.
+    Served as application/xml, which feed readers take as readily: Chromium shows
+    application/atom+xml as plain text and would never apply the stylesheet.
     """
+
+    content_type = "application/xml; charset=utf-8"
 
     def write(self, outfile, encoding):
         handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
