@@ -45,8 +45,8 @@ def cached_page(view):
 
 def private_page(view):
     """For a page whose address holds a private token (a confirmation or manage link):
-    no browser or proxy keeps it, and no link followed from it carries the address on
-    in a Referer header.
+    no browser or proxy keeps it, no search engine indexes it, and no link followed
+    from it carries the address on in a Referer header.
 
     Its forms are exempt from the CSRF check. Under no-referrer, browsers send a form's
     POST with `Origin: null` and no Referer, which Django's check must refuse; and the
@@ -60,6 +60,7 @@ def private_page(view):
         response = view(request, *args, **kwargs)
         add_never_cache_headers(response)  # includes no-store
         response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
     return csrf_exempt(wrapped)

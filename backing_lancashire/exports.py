@@ -18,6 +18,9 @@ FOLDER = "exports"
 # Long enough to write the largest export; a process that dies while writing holds
 # the others back no longer than this.
 WRITING = 300
+# Moves on whenever what the files hold changes shape, so a file an older release
+# wrote for the same public version is never served as the new one.
+LAYOUT = 2
 
 
 def stored(name, chunks):
@@ -28,7 +31,7 @@ def stored(name, chunks):
     version = freshness.version()
     if version is None:
         return None
-    key = f"export:{version}:{name}"
+    key = f"export:{LAYOUT}:{version}:{name}"
     path = cache.get(key)
     if path:
         try:

@@ -9,7 +9,7 @@ class PagesSitemap(Sitemap):
         return [
             "campaign:home", "campaign:about", "campaign:social_value", "campaign:spend",
             "campaign:get_involved", "pledges:wall", "pledges:sign", "campaign:privacy",
-            "campaign:accessibility", "campaign:contact",
+            "campaign:accessibility", "campaign:contact", "campaign:data",
         ]  # fmt: skip
 
     def location(self, name):

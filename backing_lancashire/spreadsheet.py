@@ -7,6 +7,9 @@ from itertools import chain, islice
 from django.http import StreamingHttpResponse
 
 CSV_TYPE = "text/csv; charset=utf-8"
+# Excel reads a CSV as the PC's legacy code page unless it starts with this byte-order
+# mark, and would show "CafÃ©" for "Café"; other programs skip it.
+BOM = "\ufeff"
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 FORMULA_START = frozenset("=+-@\t\r")
@@ -28,6 +31,8 @@ def csv_lines(header, rows, batch=1000):
     """Rows as CSV text, a thousand at a time, so a long list needs little memory."""
     for chunk in batched([header], rows, size=batch):
         buffer = io.StringIO()
+        if chunk[0] is header:
+            buffer.write(BOM)
         csv.writer(buffer).writerows([safe_cell(value) for value in row] for row in chunk)
         yield buffer.getvalue()
 

@@ -15,12 +15,25 @@ from django.views.decorators.http import require_safe
 log = logging.getLogger(__name__)
 
 
+# Under /pledge/ only the sign-up form itself is for search engines: the rest are steps
+# of one visitor's journey, and the confirmation and manage links carry private tokens
+# (those pages also say noindex, see `private_page`).
+KEPT_OUT = [
+    "/admin/",
+    "/pledge/check-your-email/",
+    "/pledge/verify/",
+    "/pledge/resend/",
+    "/pledge/manage/",
+    "/pledge/new-email/",
+    "/pledge/withdrawn/",
+]
+
+
 @require_safe
 def robots(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /pledge/",
+        *(f"Disallow: {path}" for path in KEPT_OUT),
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

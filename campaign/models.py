@@ -1,3 +1,8 @@
+import datetime
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
@@ -24,8 +29,24 @@ class PublicContent(models.Model):
         ordering = ["order", "pk"]
 
 
+# "£36m", "£6.3m", "£250k", "£36,000,000", "£1,234.50"
+MONEY = re.compile(r"£(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?\b")
+SCALES = {"bn": 10**9, "m": 10**6, "k": 10**3, "": 1}
+
+
+def amounts_in(text):
+    """Every sum of money written in `text`, as a number of pounds."""
+    return [
+        Decimal(digits.replace(",", "")) * SCALES[scale] for digits, scale in MONEY.findall(text)
+    ]
+
+
 class SpendFigure(PublicContent):
-    """A headline spend figure, shown on the home page and charted on /spend/."""
+    """A headline spend figure, shown on the home page and on /spend/."""
+
+    class Kind(models.TextChoices):
+        YEARLY = "yearly", "A total for one year"
+        ONE_OFF = "one-off", "A one-off figure"
 
     headline = models.CharField(
         max_length=250,
@@ -41,11 +62,53 @@ class SpendFigure(PublicContent):
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="In pounds, e.g. 36000000 for £36m. Drawn to scale on the chart.",
+        help_text="In pounds, e.g. 36000000 for £36m. Yearly totals are drawn to scale on "
+        "one chart.",
+    )
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.YEARLY,
+        help_text="A one-off figure (a single project, say) is shown on its own, never on "
+        "the same chart as yearly totals.",
+    )
+    period = models.CharField(
+        max_length=120,
+        help_text='What the figure covers, e.g. "2017/18" or "the development of West '
+        'Division Police Headquarters". Shown beside the figure.',
+    )
+    source = models.CharField(
+        max_length=250,
+        help_text="Where the figure comes from, so that a reader can check it. Shown "
+        "beside the figure.",
+    )
+    source_url = models.URLField("source address", blank=True, help_text="Optional.")
+    updated_on = models.DateField(
+        "last updated",
+        default=datetime.date.today,
+        help_text="When the figure was last checked against its source. Shown beside it.",
     )
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        # The headline is written by hand: the page shows the amount too, so the two must
+        # say the same, whichever way the headline writes it (£36m or £36,000,000).
+        if self.amount is None:
+            return
+        for written in amounts_in(self.headline):
+            if written != self.amount:
+                raise ValidationError(
+                    {
+                        "headline": "The sum in the headline does not match the amount. "
+                        "Write the amount, e.g. £36m or £36,000,000 for 36000000."
+                    }
+                )
+
+    @property
+    def is_yearly(self):
+        return self.kind == self.Kind.YEARLY
 
 
 class Testimonial(PublicContent):

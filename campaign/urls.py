@@ -29,6 +29,7 @@ urlpatterns = [
     path("social-value/", views.social_value, name="social_value"),
     path("spend/", views.spend, name="spend"),
     path("spend/figures.csv", views.spend_csv, name="spend_csv"),
+    path("data/", views.data, name="data"),
     path(
         "get-involved/",
         page(

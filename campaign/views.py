@@ -5,7 +5,7 @@ from backing_lancashire.decorators import cached_page
 from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
 from campaign.models import SpendFigure, Testimonial
-from pledges import stats
+from pledges import open_data, stats
 from pledges.models import Pledge
 from pledges.themes import THEMES
 from pledges.wording import pledge_text
@@ -49,24 +49,68 @@ def social_value(request):
 @cached_page
 def spend(request):
     figures = list(SpendFigure.objects.published())
+    yearly = [figure for figure in figures if figure.is_yearly]
     return render(
         request,
         "campaign/spend.html",
         {
             "title": "Spend statistics",
             "description": "How much Lancashire Constabulary spends within Lancashire: "
-            "a chart, a table and a CSV download.",
+            "each figure with its period and source, and a CSV download.",
             "figures": figures,
-            "chart": bar_chart(figures),
+            "yearly": yearly,
+            "one_off": [figure for figure in figures if not figure.is_yearly],
+            # Only totals of like periods share an axis: a one-off sum beside a year's
+            # spending would look like a share of it.
+            "chart": bar_chart(yearly),
         },
     )
+
+
+# The spend CSV's columns, with what each holds: the CSV and the /data/ page read this.
+SPEND_COLUMNS = [
+    ("figure", "the figure's short name"),
+    ("amount_gbp", "the amount in pounds"),
+    ("kind", "`yearly` (a total for one year) or `one-off` (a single project)"),
+    ("period", "what the figure covers"),
+    ("source", "where the figure comes from"),
+    ("source_url", "the address of the source, or empty"),
+    ("last_updated", "when the figure was last checked against its source (YYYY-MM-DD)"),
+    ("description", "the figure as a sentence"),
+]
 
 
 @require_safe
 def spend_csv(request):
     rows = (
-        (figure.label, figure.amount, figure.headline) for figure in SpendFigure.objects.published()
+        (
+            figure.label,
+            figure.amount,
+            figure.kind,
+            figure.period,
+            figure.source,
+            figure.source_url,
+            figure.updated_on.isoformat(),
+            figure.headline,
+        )
+        for figure in SpendFigure.objects.published()
     )
-    return csv_response(
-        "backing-lancashire-spend.csv", ["figure", "amount_gbp", "description"], rows
+    return csv_response("backing-lancashire-spend.csv", [name for name, _ in SPEND_COLUMNS], rows)
+
+
+@require_safe
+@cached_page
+def data(request):
+    return render(
+        request,
+        "campaign/data.html",
+        {
+            "title": "Open data",
+            "description": "Every Backing Lancashire download, what each field holds, and "
+            "the Open Government Licence they are published under.",
+            "signatory_columns": open_data.columns(),
+            "spend_columns": SPEND_COLUMNS,
+            "licence": open_data.LICENCE,
+            "licence_url": open_data.LICENCE_URL,
+        },
     )

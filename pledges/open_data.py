@@ -7,8 +7,11 @@ from django.conf import settings
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from pledges.models import Pledge
+from pledges.models import District, OrganisationType, Pledge, Sector, Size
 from pledges.themes import THEMES
+
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
 @dataclass(frozen=True)
@@ -18,10 +21,19 @@ class Column:
     fields: tuple  # what it is read from: model fields, or the dates annotated below
     read: object = None  # how the cell is made from those values; None: the one value as is
     in_csv: bool = True
+    joined_by: str = ""  # a list: how a CSV cell joins its items (JSON keeps the list)
 
 
 def _date(value):
     return value.isoformat() if value else ""
+
+
+def _label(choices):
+    return dict(choices).get
+
+
+def _themes(read):
+    return lambda *ticked: [read(theme) for theme, on in zip(THEMES, ticked, strict=True) if on]
 
 
 def columns():
@@ -43,9 +55,25 @@ def columns():
             "the type of organisation, as the wall's `type` filter names it",
             ("organisation_type",),
         ),
+        Column(
+            "organisation_type_label",
+            "the type of organisation in words",
+            ("organisation_type",),
+            _label(OrganisationType.choices),
+        ),
         Column("sector", "its UK SIC 2007 section, as the wall's `sector` filter", ("sector",)),
+        Column(
+            "sector_label", "its UK SIC 2007 section in words", ("sector",), _label(Sector.choices)
+        ),
         Column("size", "its number of employees, as the wall's `size` filter", ("size",)),
+        Column("size_label", "its number of employees in words", ("size",), _label(Size.choices)),
         Column("district", "where it is based, as the wall's `district` filter", ("district",)),
+        Column(
+            "district_label",
+            "where it is based: the council area, or beyond Lancashire",
+            ("district",),
+            _label(District.choices),
+        ),
         Column("website", "its website, or empty", ("website",)),
         Column(
             "logo",
@@ -62,7 +90,15 @@ def columns():
             "commitments",
             "the themes it commits to: a list in JSON, space-separated in CSV",
             tuple(theme.field for theme in THEMES),
-            lambda *ticked: [theme.slug for theme, on in zip(THEMES, ticked, strict=True) if on],
+            _themes(lambda theme: theme.slug),
+            joined_by=" ",
+        ),
+        Column(
+            "commitments_labels",
+            "the same themes in words: a list in JSON, separated by `; ` in CSV",
+            tuple(theme.field for theme in THEMES),
+            _themes(lambda theme: theme.title),
+            joined_by="; ",
         ),
         Column("signed", "the date it signed (YYYY-MM-DD)", ("signed",), _date),
         Column("listed", "the date it was approved and listed (YYYY-MM-DD)", ("listed",), _date),

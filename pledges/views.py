@@ -472,17 +472,17 @@ def open_csv(request):
 
 
 def csv_chunks():
-    # No slug (the URL has it), and the commitments in one cell, separated by spaces.
+    # No slug (the URL has it), and each list in one cell.
     columns = [column for column in open_data.columns() if column.in_csv]
-    lists = [index for index, column in enumerate(columns) if column.name == "commitments"]
+    lists = [(index, column.joined_by) for index, column in enumerate(columns) if column.joined_by]
     rows = (_joined(row, lists) for row in open_data.rows(columns))
     return csv_lines([c.name for c in columns], rows)
 
 
 def _joined(row, lists):
     row = list(row)
-    for index in lists:
-        row[index] = " ".join(row[index])
+    for index, joiner in lists:
+        row[index] = joiner.join(row[index])
     return row
 
 
@@ -499,6 +499,9 @@ def json_chunks():
     head = {
         "title": "Backing Lancashire signatories",
         "source": settings.SITE_URL + "/signatories/",
+        "licence": open_data.LICENCE,
+        "licence_url": open_data.LICENCE_URL,
+        "documentation": settings.SITE_URL + reverse("campaign:data"),
         "generated": timezone.now().isoformat(timespec="seconds"),
     }
     columns = open_data.columns()

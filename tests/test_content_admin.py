@@ -27,6 +27,10 @@ def test_staff_add_a_spend_figure_and_it_appears(admin_client, client):
             "headline": "£1m spent with Lancashire charities in 2025/26",
             "label": "Charities, 2025/26",
             "amount": "1000000",
+            "kind": "yearly",
+            "period": "2025/26",
+            "source": "OPCC annual report 2025/26",
+            "updated_on": "2026-05-01",
             "order": "3",
             "is_published": "on",
         },
@@ -35,6 +39,7 @@ def test_staff_add_a_spend_figure_and_it_appears(admin_client, client):
     html = client.get("/spend/").content.decode()
     assert "Charities, 2025/26" in html
     assert "£1,000,000" in html
+    assert "OPCC annual report 2025/26" in html and "1 May 2026" in html
 
 
 @pytest.mark.parametrize(
@@ -44,10 +49,24 @@ def test_staff_add_a_spend_figure_and_it_appears(admin_client, client):
         ("amount", "lots", "Enter a number."),
         ("label", "x" * 41, "Ensure this value has at most 40 characters (it has 41)."),
         ("headline", "", "This field is required."),
+        ("period", "", "This field is required."),
+        ("source", "", "This field is required."),
+        ("kind", "monthly", "Select a valid choice."),
+        ("headline", "£36m spent in 2017/18", "The sum in the headline does not match the amount."),
+        ("headline", "£10,000 spent", "The sum in the headline does not match the amount."),
     ],
 )
 def test_admin_refuses_a_bad_spend_figure(admin_client, field, value, message):
-    data = {"headline": "A figure", "label": "A label", "amount": "10", "order": "0"}
+    data = {
+        "headline": "A figure of £10",
+        "label": "A label",
+        "amount": "10",
+        "kind": "yearly",
+        "period": "2025/26",
+        "source": "A report",
+        "updated_on": "2026-05-01",
+        "order": "0",
+    }
     data[field] = value
     response = admin_client.post("/admin/campaign/spendfigure/add/", data)
     assert response.status_code == 200

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from backing_lancashire import freshness
+from backing_lancashire.exports import LAYOUT
 from pledges.models import Pledge
 from tests.factories import make_pledge
 
@@ -79,7 +80,7 @@ def test_an_export_is_kept_as_one_file_of_the_current_version(
 
 
 def test_while_another_request_writes_the_file_a_download_is_made_afresh(client, listed):
-    cache.add(f"export:{freshness.version()}:signatories.csv:writing", True, 60)
+    cache.add(f"export:{LAYOUT}:{freshness.version()}:signatories.csv:writing", True, 60)
     response, body, costly = fetch(client, "/signatories.csv")
     assert response.status_code == 200 and costly
     assert b"Listed 2" in body

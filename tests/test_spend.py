@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from campaign.charts import bar_chart
 from campaign.models import SpendFigure
@@ -15,44 +16,112 @@ pytestmark = pytest.mark.django_db
 def csv_rows(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(body)))
+    assert body.startswith("\ufeff")  # Excel then reads it as UTF-8: "£" stays "£"
+    return list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
 
 
-def test_spend_page_charts_and_tabulates_each_figure(client):
+def bar_widths(html):
+    return re.findall(r'<rect class="spend-chart__bar"[^>]*width="([\d.]+)%"', html)
+
+
+def test_the_yearly_total_is_charted_and_the_one_off_figure_is_not(client):
     html = client.get("/spend/").content.decode()
     assert '<svg role="img" aria-labelledby="chart-title"' in html
-    assert re.findall(r'<rect class="spend-chart__bar"[^>]*width="([\d.]+)%"', html) == [
-        "100.0",
-        "17.5",
-    ]
-    assert "<caption>The spend figures</caption>" in html
-    assert "£36,000,000" in html and "£6,300,000" in html
+    # One bar: the headquarters' £6.3m is not drawn on the axis of a year's £36m.
+    assert bar_widths(html) == ["100.0"]
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert "Spent within Lancashire," in chart and "West Division" not in chart
+    one_off = html[html.index('id="one-off-heading"') :]
+    assert "West Division Police HQ" in one_off and "<svg" not in one_off
+
+
+def test_each_figure_says_its_period_source_and_last_update(client):
+    SpendFigure.objects.filter(label="West Division Police HQ").update(
+        updated_on="2026-11-02", source_url="https://www.lancashire-pcc.gov.uk/"
+    )
+    html = client.get("/spend/").content.decode()
+    assert "<dt>Period</dt><dd>The year 2017/18</dd>" in html
+    assert (
+        "<dt>Period</dt><dd>One-off: the development of West Division Police Headquarters</dd>"
+        in html
+    )
+    assert html.count("<dt>Source</dt><dd>") == 2
+    assert "Backing Lancashire campaign material" in html
+    assert '<a href="https://www.lancashire-pcc.gov.uk/">Backing Lancashire' in html
+    assert "<dt>Last updated</dt><dd>2 November 2026</dd>" in html
+
+
+def test_the_short_and_the_full_amount_are_shown_together_and_agree(client):
+    html = client.get("/spend/").content.decode()
+    assert '£36,000,000<span class="spend-figure__short"> (£36m)</span>' in html
+    assert '£6,300,000<span class="spend-figure__short"> (£6.3m)</span>' in html
     assert 'href="/spend/figures.csv"' in html
 
 
-def test_spend_csv_has_the_figures(client):
+def test_every_seeded_headline_agrees_with_its_amount():
+    for figure in SpendFigure.objects.all():
+        figure.full_clean()  # raises if "£36m" and the amount disagree
+
+
+@pytest.mark.parametrize(
+    "headline, amount",
+    [
+        ("£36m spent in 2017/18", "36000000"),
+        ("£36,000,000 spent in 2017/18", "36000000"),
+        ("Over £6.3m invested", "6300000"),
+        ("No sum written here", "5"),
+    ],
+)
+def test_a_headline_that_writes_the_amount_either_way_is_accepted(headline, amount):
+    SpendFigure(
+        label="L", amount=Decimal(amount), headline=headline, period="2017/18", source="S"
+    ).full_clean()
+
+
+@pytest.mark.parametrize("headline", ["£36m spent", "£3,600,000 spent", "£36k spent"])
+def test_a_headline_that_disagrees_with_the_amount_is_refused(headline):
+    figure = SpendFigure(label="L", amount=3_600, headline=headline, period="P", source="S")
+    with pytest.raises(ValidationError) as refused:
+        figure.full_clean()
+    assert "does not match the amount" in str(refused.value.message_dict["headline"])
+
+
+def test_spend_csv_has_the_figures_with_period_source_and_date(client):
     response = client.get("/spend/figures.csv")
     assert response.status_code == 200
     assert 'filename="backing-lancashire-spend.csv"' in response["Content-Disposition"]
     rows = csv_rows(response)
-    assert rows[0] == ["figure", "amount_gbp", "description"]
-    assert rows[1] == [
-        "Spent within Lancashire, 2017/18",
-        "36000000.00",
-        "£36m spent by Lancashire Constabulary within Lancashire in 2017/18",
+    assert rows[0] == [
+        "figure", "amount_gbp", "kind", "period", "source", "source_url", "last_updated",
+        "description",
+    ]  # fmt: skip
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["figure"] == "Spent within Lancashire, 2017/18"
+    assert first["amount_gbp"] == "36000000.00"
+    assert first["kind"] == "yearly" and first["period"] == "2017/18"
+    assert first["source"].startswith("Backing Lancashire campaign material")
+    assert first["description"] == (
+        "£36m spent by Lancashire Constabulary within Lancashire in 2017/18"
+    )
+    assert rows[2][:4] == [
+        "West Division Police HQ",
+        "6300000.00",
+        "one-off",
+        "the development of West Division Police Headquarters",
     ]
-    assert rows[2][:2] == ["West Division Police HQ", "6300000.00"]
     assert len(rows) == 3
 
 
 def test_spend_page_copes_with_twenty_figures(client):
     SpendFigure.objects.all().delete()
     for n in range(1, 21):
-        SpendFigure.objects.create(label=f"Figure {n}", amount=n * 1_000_000, headline=f"H{n}")
+        SpendFigure.objects.create(
+            label=f"Figure {n}", amount=n * 1_000_000, headline=f"H{n}", period="P", source="S"
+        )
     html = client.get("/spend/").content.decode()
-    assert len(re.findall(r'<rect class="spend-chart__bar"', html)) == 20
+    assert len(bar_widths(html)) == 20
     assert 'height="1348"' in html
-    assert html.count("<tr>") == 21
+    assert html.count('<li class="spend-figure">') == 20
 
 
 def test_spend_page_without_figures_says_so(client):

@@ -48,11 +48,27 @@ def pounds(amount):
     return f"£{intcomma(f'{amount:.2f}')}"
 
 
+def _shared_page(context):
+    request = context.get("request")
+    # Never a path that carries a private token (confirm and manage links set canonical).
+    return settings.SITE_URL + (context.get("canonical") or (request.path if request else "/"))
+
+
+@register.simple_tag(takes_context=True)
+def shared_page(context):
+    """The address of this page, as it is shared and copied."""
+    return _shared_page(context)
+
+
 @register.simple_tag(takes_context=True)
 def share_url(context, text):
     """A plain post-to-X link with the campaign hashtag: no third-party script on our pages."""
-    request = context.get("request")
-    # Never a path that carries a private token (confirm and manage links set canonical).
-    page = settings.SITE_URL + (context.get("canonical") or (request.path if request else "/"))
-    query = urlencode({"text": text, "hashtags": HASHTAG.lstrip("#"), "url": page})
+    query = urlencode({"text": text, "hashtags": HASHTAG.lstrip("#"), "url": _shared_page(context)})
     return f"https://twitter.com/intent/tweet?{query}"
+
+
+@register.simple_tag(takes_context=True)
+def linkedin_url(context):
+    """LinkedIn's plain share link: it reads the title and picture from the page itself."""
+    query = urlencode({"url": _shared_page(context)})
+    return f"https://www.linkedin.com/sharing/share-offsite/?{query}"

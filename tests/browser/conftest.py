@@ -86,6 +86,9 @@ def site(live_server):
     if not SpendFigure.objects.exists():
         brief = importlib.import_module("campaign.migrations.0002_load_brief_content")
         brief.load(django_apps, None)
+        importlib.import_module("campaign.migrations.0005_spend").fill_spend_facts(
+            django_apps, None
+        )
     return live_server.url
 
 
