@@ -193,7 +193,8 @@ def test_a_proposed_logo_is_shown_to_its_organisation_and_moderators_only(
 
 
 def image_type(response):
-    assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # read to the end
+    # Read to the end: the test client then closes the file.
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     return response["Content-Type"]
 
 

@@ -28,7 +28,7 @@ def test_a_moderator_works_the_queue(site, page, moderator, console_errors, send
     page.get_by_role("link", name=spam.name).click()
     page.get_by_role("link", name="Reject…").click()
     page.get_by_label("Not a real organisation").check()
-    page.get_by_label("Note to the organisation (optional)").fill("We could not find you.")
+    page.get_by_label("Note to the organisation").fill("We could not find you.")
     screenshot(page, "admin-reject-desktop")
     page.get_by_role("button", name="Yes, reject").click()
     expect(page.locator(".messagelist")).to_contain_text("Rejected 1 pledge.")
