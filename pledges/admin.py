@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges.forms import statement_field
@@ -38,6 +39,7 @@ class PledgeEventInline(admin.TabularInline):
     can_delete = False
     verbose_name = "history entry"
     verbose_name_plural = "History"
+    template = "admin/pledges/pledge/history_inline.html"
 
     @admin.display(description="by")
     def actor_name(self, event):
@@ -139,6 +141,29 @@ class StaffLogoLink(str):
         return reverse("admin:pledges_pledge_logo", args=[self.removeprefix("logos/")])
 
 
+def staff_withdraw(pledge, by):
+    # Staff take down what is public; a pending pledge is rejected instead, so that the
+    # organisation is told why.
+    if pledge.status != Pledge.Status.APPROVED:
+        raise PledgeStateError(pledge, "withdraw")
+    pledge.withdraw(by=by)
+
+
+class StaffView:
+    """A pledge as the public pages show it, its logo linked through the admin: the
+    public address of a logo answers only once its pledge is approved."""
+
+    def __init__(self, pledge):
+        self._pledge = pledge
+
+    def __getattr__(self, name):
+        return getattr(self._pledge, name)
+
+    @property
+    def logo(self):
+        return StaffLogoLink(self._pledge.logo.name) if self._pledge.logo else None
+
+
 class PledgeAdminForm(forms.ModelForm):
     """Staff edits keep the model's rules, as every form does; a new logo is re-encoded."""
 
@@ -173,6 +198,8 @@ class PledgeAdmin(admin.ModelAdmin):
     form = PledgeAdminForm
     list_display = [
         "name",
+        "statement_excerpt",
+        "website_shown",
         "district",
         "sector",
         "size",
@@ -239,6 +266,23 @@ class PledgeAdmin(admin.ModelAdmin):
     def view_on_site(self, pledge):
         return pledge.get_absolute_url() if pledge.is_public() else None
 
+    # The queue: enough of each pledge to judge most of them without opening them.
+
+    @admin.display(description="statement")
+    def statement_excerpt(self, pledge):
+        return Truncator(pledge.statement).chars(120) or "-"
+
+    @admin.display(description="website", ordering="website")
+    def website_shown(self, pledge):
+        if not pledge.website:
+            return "-"
+        # No referrer: the organisation's site need not learn the admin's addresses.
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer nofollow">{}</a>',
+            pledge.website,
+            Truncator(pledge.website).chars(60),
+        )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         waiting = ProposedChange.objects.filter(
             pledge_id=object_id if str(object_id).isdigit() else None,
@@ -270,6 +314,8 @@ class PledgeAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             for name in ("approve_selected", "reject_selected", "withdraw_selected"):
                 actions.pop(name, None)
+        if request.GET.get("status", Pledge.Status.PENDING) == Pledge.Status.PENDING:
+            actions.pop("withdraw_selected", None)  # the queue's pledges are rejected instead
         return actions
 
     # Decisions ------------------------------------------------------------------
@@ -322,7 +368,7 @@ class PledgeAdmin(admin.ModelAdmin):
     def withdraw_selected(self, request, queryset):
         if "confirm" in request.POST:
             self.decide(
-                request, queryset, "withdrawn", lambda pledge: pledge.withdraw(by=request.user)
+                request, queryset, "withdrawn", lambda pledge: staff_withdraw(pledge, request.user)
             )
             return None
         return self.confirmation(request, "withdraw", queryset)
@@ -373,6 +419,7 @@ class PledgeAdmin(admin.ModelAdmin):
             path("<int:pk>/approve/", view(self.approve_one), name="pledges_pledge_approve"),
             path("<int:pk>/reject/", view(self.reject_one), name="pledges_pledge_reject"),
             path("<int:pk>/withdraw/", view(self.withdraw_one), name="pledges_pledge_withdraw"),
+            path("<int:pk>/preview/", view(self.preview), name="pledges_pledge_preview"),
             path("logo/<str:name>", view(self.logo), name="pledges_pledge_logo"),
             *super().get_urls(),
         ]
@@ -383,6 +430,31 @@ class PledgeAdmin(admin.ModelAdmin):
         response = logo_file(name)
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def preview(self, request, pk):
+        """The pledge's public page, as it would be once approved, for staff only."""
+        pledge = get_object_or_404(Pledge.objects.only(*PUBLIC_FIELDS, "status"), pk=pk)
+        if not self.has_view_permission(request, pledge):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request,
+            "admin/pledges/pledge/preview.html",
+            {
+                "pledge": StaffView(pledge),
+                "title": f"Preview: {pledge.name}",
+                "description": f"{pledge.name} is backing Lancashire.",
+                "admin_url": reverse("admin:pledges_pledge_change", args=[pledge.pk]),
+            },
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The pledge's own history is its events, shown on its page; Django's log of
+        # admin edits would be empty or partial beside it.
+        url = reverse("admin:pledges_pledge_change", args=[object_id])
+        return redirect(f"{url}#events-group")
 
     def one(self, request, pk):
         pledge = get_object_or_404(Pledge, pk=pk)
@@ -415,7 +487,7 @@ class PledgeAdmin(admin.ModelAdmin):
     def withdraw_one(self, request, pk):
         pledge = self.one(request, pk)
         if request.method == "POST":
-            self.decide(request, [pledge], "withdrawn", lambda p: p.withdraw(by=request.user))
+            self.decide(request, [pledge], "withdrawn", lambda p: staff_withdraw(p, request.user))
             return self.back_to(pledge)
         return self.confirmation(request, "withdraw", [pledge], single=pledge)
 
