@@ -32,6 +32,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
 OUTPUT = os.environ.get("BENCH_OUTPUT")  # a file for the JSON instead of bench/results/
+# Only the endpoints of these kinds (say "ceiling,varied"), for a quicker run; all by default.
+ONLY = {kind for kind in os.environ.get("BENCH_ONLY", "").split(",") if kind}
 
 ENV = {
     **os.environ,
@@ -108,6 +110,13 @@ def endpoints():
     return [
         ("ceiling: static file", staticfiles_storage.url("css/site.css"), "ceiling"),
         ("ceiling: fixed view", "/__bench__/fixed", "ceiling"),
+        # The varied wall below is driven by 4 connections: its ceiling, measured alike.
+        (
+            "ceiling: static file, 4 connections",
+            staticfiles_storage.url("css/site.css"),
+            "ceiling4",
+        ),
+        ("wall, varied and uncached (4 connections)", "/signatories/", "varied"),
         ("home", "/", "cached"),
         ("wall", "/signatories/", "cached"),
         ("wall filtered", "/signatories/?district=preston&sector=manufacturing", "filtered"),
@@ -121,6 +130,13 @@ def endpoints():
     ]
 
 
+# Real visitors' searches, filters and pages (bench/wall_varied.lua): few connections,
+# as the uncached wall costs more than a cached page, and each request a new address.
+VARIED_CONNECTIONS = 4
+# One such visit, for the queries it costs (a new address, so not from the page cache).
+VARIED_EXAMPLE = "/signatories/?q=bakery+bacup&district=rossendale&sort=newest&page=2"
+
+
 def queries_per_request(path, method="get"):
     from django.db import connection
     from django.test import Client
@@ -129,7 +145,8 @@ def queries_per_request(path, method="get"):
     client = Client(HTTP_HOST="127.0.0.1")
     if method == "post":
         return None  # counted by the test suite; a POST here would add a row
-    client.get(path)  # warm the caches, as under load
+    if method != "uncached":
+        client.get(path)  # warm the caches, as under load
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
         if response.streaming:
@@ -233,6 +250,10 @@ def wrk(port, path, script, extra_env=None, connections=CONNECTIONS, headers=())
 def run_endpoint(port, name, path, kind, run_id):
     if kind == "export":
         return wrk(port, path, "report.lua", connections=EXPORT_CONNECTIONS)
+    if kind == "varied":
+        return wrk(port, path, "wall_varied.lua", connections=VARIED_CONNECTIONS)
+    if kind == "ceiling4":
+        return wrk(port, path, "report.lua", connections=VARIED_CONNECTIONS)
     if kind == "conditional":
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as response:
             etag = response.headers["ETag"]
@@ -321,16 +342,25 @@ def print_table(result):
         print(f"{r['endpoint']:<22}{rps:>9.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
               f"{r['p99_ms']:>9.1f}{r['errors']:>8}{r['bytes_per_response']:>9}"
               f"{queries:>9}{rps / top:>11.0%}")  # fmt: skip
+    varied = {r["kind"]: r["requests_per_s"]["median"] for r in result["endpoints"]}
+    if "varied" in varied and "ceiling4" in varied:
+        print(f"\nvaried, uncached wall: {varied['varied'] / varied['ceiling4']:.1%} of the "
+              f"static file at {VARIED_CONNECTIONS} connections")  # fmt: skip
     print()
-    post = next(r for r in result["endpoints"] if r["kind"] == "post")
-    print(f"sign-ups: {post['accepted']} accepted, {post['lost']} lost, "
-          f"{post['duplicated']} duplicated")  # fmt: skip
+    post = next((r for r in result["endpoints"] if r["kind"] == "post"), None)
+    if post:
+        print(f"sign-ups: {post['accepted']} accepted, {post['lost']} lost, "
+              f"{post['duplicated']} duplicated")  # fmt: skip
     emails = result["emails"]
     print(f"emails: {emails['queued']} queued, {emails['sent']} sent, "
           f"{emails['failed']} failed; the queue was empty "
           f"{emails['drained_s_after_last_signup']} s after the last sign-up")  # fmt: skip
+    print(f"load average at start {result['load_average']['start']}, "
+          f"at end {result['load_average']['end']}")  # fmt: skip
     print(f"workers: {result['workers']}, peak RSS per worker {result['worker_peak_mb']} MB")
     csv = result["csv_download"]
+    if csv is None:
+        return
     print(f"full CSV of {result['n']:,} rows: {csv['seconds']} s (median; min, max "
           f"{csv['seconds_min_max']}), {csv['bytes']:,} bytes, "
           f"worker memory growth {csv['worker_growth_mb']} MB")  # fmt: skip
@@ -342,6 +372,7 @@ def interrupted(signum, frame):
 
 def main():
     signal.signal(signal.SIGTERM, interrupted)
+    load_at_start = os.getloadavg()
     if not shutil.which("wrk"):
         fail("wrk is not installed: sudo apt-get install -y wrk (make bench does this)")
     django()
@@ -367,12 +398,17 @@ def main():
         rows = []
         run_id = secrets.token_hex(3)
         for name, path, kind in endpoints():
+            if ONLY and kind not in ONLY:
+                continue
             runs = [run_endpoint(port, name, path, kind, f"{run_id}{i}") for i in range(RUNS)]
-            queries = queries_per_request(path, "post" if kind == "post" else "get")
+            if kind == "varied":
+                queries = queries_per_request(f"{VARIED_EXAMPLE}&visit={run_id}", "uncached")
+            else:
+                queries = queries_per_request(path, "post" if kind == "post" else "get")
             rows.append(summarise(name, path, kind, runs, queries))
             print(f"  measured {name}", file=sys.stderr)
         emails = mail_drained(sink, time.perf_counter())
-        csv = csv_download(port, server)
+        csv = csv_download(port, server) if not ONLY or "export" in ONLY else None
         peak = max(memory_mb(pid, "VmHWM") for pid in workers(server))
     finally:
         stop(server)
@@ -388,6 +424,9 @@ def main():
         "seconds_per_run": SECONDS,
         "connections": CONNECTIONS,
         "runs": RUNS,
+        "only": sorted(ONLY) or None,
+        # Other work on the machine skews every figure: the load average at start and end.
+        "load_average": {"start": load_at_start, "end": os.getloadavg()},
         "endpoints": rows,
         "worker_peak_mb": round(peak, 1),
         "csv_download": csv,

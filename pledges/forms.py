@@ -622,8 +622,11 @@ class WallFilter(forms.Form):
         return self.cleaned_data.get(name) or ""
 
     def filter(self, pledges):
-        if q := self.value("q"):
-            pledges = pledges.filter(name__icontains=q)
+        # Every word, anywhere in the name and in any order, so that "bakery bacup" and
+        # "bac bak" both find "Bacup Bakery & Sons". On PostgreSQL a trigram index
+        # answers each word (migration 0012); SQLite reads the table.
+        for word in self.value("q").split():
+            pledges = pledges.filter(name__icontains=word)
         for name, lookup in (("district", "district"), ("sector", "sector"),
                              ("type", "organisation_type"), ("size", "size")):  # fmt: skip
             if value := self.value(name):

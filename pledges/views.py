@@ -12,6 +12,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from backing_lancashire import exports, freshness
@@ -411,11 +412,42 @@ def page_number(value):
         return 1
 
 
+# The wall counts its results no further than this: a search or filter matching more
+# says "more than 10,000", and its pages stop there, so that no query string can make
+# the database count, or skip through, a huge result. Narrower searches list them all.
+COUNT_LIMIT = 10_000
+
+
+class LimitedPaginator(Paginator):
+    """Pages through at most COUNT_LIMIT results; `more` says whether there were more."""
+
+    @cached_property
+    def counted(self):
+        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.counted, COUNT_LIMIT)
+
+    @property
+    def more(self):
+        return self.counted > COUNT_LIMIT
+
+    def page(self, number):
+        # Find the page's ids first, then load those rows: the database skips the earlier
+        # pages inside an index, without reading each of their rows from the table.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
 @require_safe
 @cached_page
 def wall(request):
     filters = WallFilter(request.GET)
-    paginator = Paginator(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
+    paginator = LimitedPaginator(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
     # Past the end shows the last page rather than an error.
     page = paginator.get_page(page_number(request.GET.get("page")))
     figures = stats.impact()

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from pledges import views
+from tests.browser.conftest import assert_accessible, screenshot
+
+
+def test_searching_any_order_and_more_results_than_are_counted(site, page, monkeypatch):
+    call_command("seed_signatories", 200, verbosity=0)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 100)  # the live server runs in this process
+    for width, name in ((375, "phone"), (1280, "desktop")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site + "/signatories/")
+        expect(page.locator(".wall-count")).to_have_text(
+            "Showing 1–48 of more than 100 signatories"
+        )
+        screenshot(page, f"wall-more-than-{name}")
+        assert_accessible(page)
+        page.fill("#id_q", "bakery bacup")
+        page.get_by_role("button", name="Show signatories").click()
+        expect(page.locator(".signatory__name").first).to_contain_text("Bacup Bakery")
+        for card in page.locator(".signatory__name").all_inner_texts():
+            assert "Bacup" in card and "Bakery" in card, card
+        screenshot(page, f"wall-search-{name}")
+        assert_accessible(page)
