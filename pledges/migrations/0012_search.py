@@ -35,7 +35,7 @@ def remove_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pledges", "0010_names_reasons_and_what_a_change_replaced"),
+        ("pledges", "0011_reports"),
     ]
 
     operations = [
