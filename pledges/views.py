@@ -461,6 +461,7 @@ def wall(request):
             "page": page,
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "figures": figures,
+            "version": freshness.version(),
             "tiles": tilemap.tiles(figures["districts"]),
             "map_size": (tilemap.WIDTH, tilemap.HEIGHT),
             "tile_size": tilemap.TILE,
