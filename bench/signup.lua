@@ -23,7 +23,9 @@ end
 
 request = function()
   counter = counter + 1
-  local name = string.format("Bench %s %d-%d", run, thread_id, counter)
+  -- Letters between the numbers: a run of digits reads as a phone number, which a name
+  -- may not hold.
+  local name = string.format("Bench %s thread %d no %d", run, thread_id, counter)
   local body = table.concat({
     field("csrfmiddlewaretoken", token), field("name", name),
     field("organisation_type", "business"), field("sector", "manufacturing"),
@@ -32,6 +34,7 @@ request = function()
     field("contact_role", "Tester"),
     field("email", string.format("bench-%s-%d-%d@example.invalid", run, thread_id, counter)),
     field("authorised", "on"), field("agreed_to_listing", "on"),
+    field("confirm", "yes"),  -- past the check-your-answers page
   }, "&")
   return wrk.format("POST", "/pledge/", {
     ["Content-Type"] = "application/x-www-form-urlencoded",

@@ -95,13 +95,16 @@ class Load:
 
     def sign(self, visitor, number, counter):
         count = next(counter)
-        name = f"Soak {self.run_id} {number}-{count}"
+        # Letters between the numbers: a run of digits reads as a phone number, which a
+        # name may not hold.
+        name = f"Soak {self.run_id} signer {number} no {count}"
         response = self.post(visitor, "/pledge/", {
             "name": name, "organisation_type": "business", "sector": "manufacturing",
             "size": "small", "district": "preston", "postcode": "PR1 2AB",
             "commits_local_spend": "on", "contact_name": "Soak Contact",
             "contact_role": "Tester", "email": f"soak-{self.run_id}-{number}-{count}"
             "@example.invalid", "authorised": "on", "agreed_to_listing": "on",
+            "confirm": "yes",  # past the check-your-answers page
         })  # fmt: skip
         if response.status == 302:
             with self.lock:
