@@ -6,6 +6,7 @@ import os
 import re
 import time
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 import pytest
 from django.core import mail
@@ -292,6 +293,15 @@ def test_the_thank_you_page_says_how_long_review_takes_and_what_the_manage_link_
     assert "Thank you for signing" in page
     assert words in page
     assert "link to manage your pledge" in page and "withdraw the pledge" in page
+
+
+def test_the_thank_you_page_shares_no_commitment_the_organisation_did_not_make(client):
+    pledge = make_pledge(commits_local_spend=True)  # that one only
+    page = client.post(f"/pledge/verify/{make_token(pledge)}/").content.decode()
+    shares = " ".join(unquote_plus(link) for link in re.findall(r'href="(https://[^"]+)"', page))
+    assert "Backing Lancashire pledge" in shares
+    for claim in ("Living Wage", "create jobs", "protect the environment"):
+        assert claim not in shares
 
 
 # Withdrawing ------------------------------------------------------------------
