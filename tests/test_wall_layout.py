@@ -30,9 +30,10 @@ def test_the_filters_fold_behind_one_filter_control(client, many):
     assert start < html.index('class="wall-filters"') < html.index("</details>", start)
 
 
-def test_a_filtered_wall_shows_its_filters_open(client, many):
+def test_a_filtered_wall_keeps_its_results_first_and_says_it_is_filtered(client, many):
     html = client.get("/signatories/?district=preston").content.decode()
-    assert '<details class="wall-filters-fold" open>' in html
+    assert '<details class="wall-filters-fold">' in html  # folded: results first on a phone
+    assert re.search(r"Filter<span[^>]*>[^<]*</span> \(filtered\)</summary>", html)
 
 
 def test_the_results_come_before_the_impact_figures(client, many):

@@ -33,7 +33,10 @@ def test_on_a_phone_the_first_result_comes_first(site, page, console_errors):
     page.select_option("#id_district", "pendle")
     page.locator("button", has_text="Show signatories").click()
     expect(page).to_have_url(re.compile(r"[?&]district=pendle"))
-    expect(form).to_be_visible()  # open when a filter is set
+    # Filtered, the results still come first; the control says the list is filtered.
+    expect(form).to_be_hidden()
+    expect(page.locator("summary", has_text="(filtered)")).to_be_visible()
+    assert page.locator(".signatories > li").first.bounding_box()["y"] < 900
     screenshot(page, "wall-layout-phone-filtered")
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
