@@ -258,6 +258,16 @@ class PledgeQuerySet(models.QuerySet):
         return created
 
 
+class CodeField(models.CharField):
+    """A code in one fixed form (a postcode, a registered number). Its format validator
+    says all there is to say, and the form it asks for fits the column: a length limit
+    would only add a second message about the same mistake."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+
 def logo_path(pledge, filename):
     # A random name: the uploaded name is the visitor's input and says nothing we need.
     return f"logos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
@@ -334,13 +344,11 @@ class Pledge(models.Model):
     phone = PhoneNumberField(
         "phone number", blank=True, region="GB", validators=[validators.uk_phone]
     )
-    postcode = models.CharField(max_length=8, blank=True, validators=[validators.postcode])
-    companies_house_number = models.CharField(
+    postcode = CodeField(max_length=8, blank=True, validators=[validators.postcode])
+    companies_house_number = CodeField(
         max_length=8, blank=True, validators=[validators.companies_house_number]
     )
-    charity_number = models.CharField(
-        max_length=12, blank=True, validators=[validators.charity_number]
-    )
+    charity_number = CodeField(max_length=12, blank=True, validators=[validators.charity_number])
     authorised = models.BooleanField("authorised to sign", default=False)
     agreed_to_listing = models.BooleanField("agreed to public listing", default=False)
     privacy_notice_version = models.CharField(max_length=20)

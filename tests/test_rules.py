@@ -195,3 +195,11 @@ def test_the_admin_offers_the_public_page_only_of_an_approved_pledge(mod_client,
     for pledge, shown in ((pending, False), (approved, True)):
         html = mod_client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
         assert html.count("View on site") == shown
+
+
+@pytest.mark.parametrize(
+    "field, typed", [("postcode", "NOTACODE1"), ("companies_house_number", "ABCDEFGHIJ")]
+)
+def test_a_code_in_the_wrong_form_gets_one_message(field, typed):
+    form = PledgeForm(sign_up_answers(**{field: typed}))
+    assert len(form.errors[field]) == 1, form.errors[field]
