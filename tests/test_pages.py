@@ -168,3 +168,13 @@ def test_robots_points_to_the_sitemap_and_keeps_out_of_private_paths(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in text and "Disallow: /pledge/" in text
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+
+
+def test_every_page_names_the_feed_for_feed_readers(client):
+    for path in ("/", "/signatories/", "/pledge/"):
+        html = client.get(path).content.decode()
+        assert re.search(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
+            r'href="/signatories/feed/">',
+            html,
+        ), path

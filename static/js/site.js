@@ -78,3 +78,20 @@
     });
   });
 })();
+
+// The phone's menu (a details element) closes with Escape, as a menu does, and gives
+// focus back to its button.
+(function () {
+  "use strict";
+
+  var menu = document.querySelector("details.site-menu");
+  if (!menu) {
+    return;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && menu.open) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+})();

@@ -31,6 +31,12 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu(site, page):
     screenshot(page, "header-open-375")
     assert_accessible(page)
 
+    # Escape closes it and hands focus back to its button; Enter opens it again.
+    page.keyboard.press("Escape")
+    expect(menu.get_by_role("link", name="Signatories")).to_be_hidden()
+    assert toggle.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+
     menu.get_by_role("link", name="Signatories").click()
     expect(page.locator("h1")).to_have_text("Signatories")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
