@@ -154,7 +154,27 @@ WHO = ["contact_name", "contact_role", "email", "phone"]
 AGREEMENT = ["authorised", "agreed_to_listing"]
 
 
-class PledgeForm(forms.ModelForm):
+class CatchesBots:
+    """The bot checks of a public form with a `leave_blank` honeypot and a `started`
+    token, shown to the visitor whose CSRF secret is `self.visitor`."""
+
+    def set_up_trap(self, visitor):
+        self.visitor = visitor
+        self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        if not self.is_bound:
+            self.initial["started"] = started_token(visitor)
+
+    def looks_automated(self, min_seconds):
+        """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
+        if self.data.get("leave_blank"):
+            return True
+        if not min_seconds:
+            return False
+        shown = read_started(self.data.get("started", ""), self.visitor)
+        return shown is None or timezone.now().timestamp() - shown < min_seconds
+
+
+class PledgeForm(CatchesBots, forms.ModelForm):
     """The sign-up form: what the organisation tells us, checked field by field."""
 
     name = forms.CharField(
@@ -263,7 +283,7 @@ class PledgeForm(forms.ModelForm):
     def __init__(self, *args, visitor="", **kwargs):
         """`visitor` is the visitor's CSRF secret, which the fill-time token is bound to."""
         super().__init__(*args, **kwargs)
-        self.visitor = visitor
+        self.set_up_trap(visitor)
         self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
         self.fields["sector"].choices = [("", "Select…"), *SECTOR_LABELS.items()]
         self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
@@ -276,9 +296,6 @@ class PledgeForm(forms.ModelForm):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
-        self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
-        if not self.is_bound:
-            self.initial["started"] = started_token(visitor)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -376,15 +393,6 @@ class PledgeForm(forms.ModelForm):
         return timezone.now().timestamp() - shown
 
     # Bot checks: not errors a person would see, so the view decides what to do.
-
-    def looks_automated(self, min_seconds):
-        """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
-        if self.data.get("leave_blank"):
-            return True
-        if not min_seconds:
-            return False
-        shown = read_started(self.data.get("started", ""), self.visitor)
-        return shown is None or self._age(shown) < min_seconds
 
     def spend_token(self):
         """Mark the form's token used, or say it was used before (a replay).
@@ -647,7 +655,7 @@ class WallFilter(forms.Form):
         return any(self.value(name) for name in self.fields if name != "sort")
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(CatchesBots, forms.ModelForm):
     """A concern about a listing: what is wrong, in the reporter's words, and an address
     for a reply if they want one. Bots are caught as on the sign-up form: a honeypot, and
     the signed time the form was shown."""
@@ -688,11 +696,8 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, visitor="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.visitor = visitor
+        self.set_up_trap(visitor)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.fields["leave_blank"].widget.attrs.update(autocomplete="off", tabindex="-1")
-        if not self.is_bound:
-            self.initial["started"] = started_token(visitor)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -704,15 +709,6 @@ class ReportForm(forms.ModelForm):
             Submit("submit", "Send your report"),
         )
         self.helper.disable_csrf = True  # the page's form has its token
-
-    def looks_automated(self, min_seconds):
-        """A filled honeypot, a missing, forged or foreign token, or a form sent too fast."""
-        if self.data.get("leave_blank"):
-            return True
-        if not min_seconds:
-            return False
-        shown = read_started(self.data.get("started", ""), self.visitor)
-        return shown is None or timezone.now().timestamp() - shown < min_seconds
 
     def save(self, pledge):
         return Report.receive(pledge, **{f: getattr(self.instance, f) for f in self._meta.fields})
