@@ -46,8 +46,14 @@ def stored(name, chunks):
         cache.set(key, path, 86_400)
     finally:
         cache.delete(f"{key}:writing")
+    try:
+        handle = default_storage.open(path)
+    except FileNotFoundError:
+        # Another process wrote a newer version a moment ago, and removed this one:
+        # the caller streams this download from the database instead.
+        handle = None
     _remove_older(name, path)
-    return default_storage.open(path)
+    return handle
 
 
 def _write(name, version, chunks):
@@ -64,7 +70,10 @@ def _remove_older(name, keep):
     """Delete this export's files of other versions (a download under way keeps reading
     the file it opened)."""
     stem, kind = name.rsplit(".", 1)
-    _, files = default_storage.listdir(FOLDER)
+    try:
+        _, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:  # nothing written yet, or the folder cleared meanwhile
+        return
     for file in files:
         path = f"{FOLDER}/{file}"
         if file.startswith(f"{stem}-") and file.endswith(f".{kind}") and path != keep:

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backing_lancashire import freshness
+from backing_lancashire import exports, freshness
 from backing_lancashire.exports import LAYOUT
 from pledges.models import Pledge
 from tests.factories import make_pledge
@@ -122,3 +122,14 @@ def test_the_download_limit_can_be_switched_off(client, settings, listed):
     settings.DOWNLOAD_RATE_LIMIT = None
     for _ in range(5):
         assert fetch(client, "/signatories.csv")[0].status_code == 200
+
+
+def test_a_file_removed_by_a_newer_version_as_it_was_written_is_streamed_instead(
+    client, approved, monkeypatch
+):
+    # Two processes at once: this one wrote its version's file, and another, writing a
+    # newer version, removed it before this one opened it.
+    monkeypatch.setattr(exports, "_write", lambda name, version, chunks: "exports/gone.csv")
+    response = client.get("/signatories.csv")
+    assert response.status_code == 200
+    assert approved.name in b"".join(response.streaming_content).decode()
