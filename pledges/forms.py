@@ -1,4 +1,5 @@
 import copy
+import functools
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -589,6 +590,26 @@ class ManageForm(forms.ModelForm):
         return changes
 
 
+class RememberedSelect(forms.Select):
+    """A select drawn once for each value it shows, then remembered.
+
+    The wall draws its six selects on every page that no cache holds, and Django draws
+    each of their ninety options through a template of its own: about 6 ms a page.
+    Only a known choice is remembered, so a made-up value cannot fill the memory.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        value = value if any(value == key for key, _ in choices) else None
+        attrs = tuple(sorted(self.build_attrs(self.attrs, attrs).items()))
+        return drawn_select(name, value, attrs, choices)
+
+
+@functools.lru_cache(maxsize=512)
+def drawn_select(name, value, attrs, choices):
+    return forms.Select(dict(attrs), choices).render(name, value)
+
+
 class WallFilter(forms.Form):
     """The wall's query string: anything unknown or malformed is simply ignored."""
 
@@ -596,25 +617,36 @@ class WallFilter(forms.Form):
 
     q = forms.CharField(label="Search by name", required=False, max_length=100)
     district = forms.ChoiceField(
-        label="District", required=False, choices=[("", "All districts"), *District.choices]
+        widget=RememberedSelect,
+        label="District",
+        required=False,
+        choices=[("", "All districts"), *District.choices],
     )
     sector = forms.ChoiceField(
-        label="Sector", required=False, choices=[("", "All sectors"), *Sector.choices]
+        widget=RememberedSelect,
+        label="Sector",
+        required=False,
+        choices=[("", "All sectors"), *Sector.choices],
     )
     type = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Type of organisation",
         required=False,
         choices=[("", "All types"), *OrganisationType.choices],
     )
     size = forms.ChoiceField(
-        label="Size", required=False, choices=[("", "All sizes"), *Size.choices]
+        widget=RememberedSelect,
+        label="Size",
+        required=False,
+        choices=[("", "All sizes"), *Size.choices],
     )
     commitment = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Commits to",
         required=False,
         choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
     )
-    sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS)
+    sort = forms.ChoiceField(widget=RememberedSelect, label="Sort", required=False, choices=SORTS)
 
     def __init__(self, data):
         super().__init__(data)

@@ -186,3 +186,19 @@ def test_the_badge_is_an_svg(client, approved):
     response = client.get(f"/signatories/{approved.slug}/badge.svg")
     assert response["Content-Type"] == "image/svg+xml"
     assert b"Backing" in response.content and b"<script" not in response.content
+
+
+def test_the_filters_show_each_choice_and_remember_no_made_up_value(client, signatories):
+    from pledges.forms import drawn_select
+
+    drawn_select.cache_clear()
+    html = client.get("/signatories/?district=pendle&size=small&sort=newest").content.decode()
+    assert '<option value="pendle" selected>Pendle</option>' in html
+    assert '<option value="newest" selected>Newest first</option>' in html
+    html = client.get("/signatories/?district=lancaster").content.decode()
+    assert '<option value="lancaster" selected>Lancaster</option>' in html
+    assert '<option value="pendle" selected>' not in html
+    remembered = drawn_select.cache_info().currsize
+    for n in range(20):
+        client.get(f"/signatories/?district=made-up-{n}&sector=x{n}")
+    assert drawn_select.cache_info().currsize == remembered + 2  # the "all" choices, once
