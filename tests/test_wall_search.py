@@ -1,6 +1,7 @@
 """The wall's search (every word, in any order) and its bounded count."""
 
 import html
+import re
 
 import pytest
 from django.db import connection
@@ -78,14 +79,15 @@ def approved(count):
         ("999", "Showing 5–5 of more than 5 signatories", ["Signatory 04"]),
     ],
 )
+@pytest.mark.parametrize("search", ["", "signatory"])  # browsed, and searched
 def test_a_large_result_is_counted_no_further_than_the_limit(
-    client, small_limit, page, shown, listed
+    client, small_limit, page, shown, listed, search
 ):
     approved(8)
-    response = client.get("/signatories/", {"page": page})
+    response = client.get("/signatories/", {"page": page, "q": search})
     assert count_line(response) == shown
     assert names(response) == listed
-    assert 'href="?page=4"' not in response.content.decode()
+    assert not re.search(r'href="\?[^"]*page=4"', response.content.decode())
 
 
 def test_the_count_asks_the_database_for_no_more_than_the_limit(client, small_limit):
@@ -101,6 +103,24 @@ def test_the_count_asks_the_database_for_no_more_than_the_limit(client, small_li
     "count, shown",
     [(4, "Showing 3–4 of 4 signatories"), (5, "Showing 5–5 of 5 signatories")],
 )
-def test_up_to_the_limit_the_count_is_exact(client, small_limit, count, shown):
+@pytest.mark.parametrize("search", ["", "signatory"])
+def test_up_to_the_limit_the_count_is_exact(client, small_limit, count, shown, search):
     approved(count)
-    assert count_line(client.get("/signatories/", {"page": "3"})) == shown
+    assert count_line(client.get("/signatories/", {"page": "3", "q": search})) == shown
+
+
+@pytest.mark.parametrize("page", ["1", "2", "999"])
+def test_a_search_reads_its_matches_once_for_its_page_and_its_count(client, small_limit, page):
+    approved(4)
+    make_pledge(status=Pledge.Status.APPROVED, name="Another Name")
+    client.get("/signatories/")  # the figures, counted once for every page
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/signatories/", {"q": "signatory", "page": page})
+    reads = [q["sql"] for q in queries if '"pledges_pledge"' in q["sql"]]
+    # One query numbers and counts the matches; the other loads the page's rows by their
+    # ids alone, without searching again.
+    assert len(reads) == 2, reads
+    assert "ROW_NUMBER() OVER" in reads[0] and "COUNT(" in reads[0] and "LIKE" in reads[0]
+    assert '"id" IN (' in reads[1] and "LIKE" not in reads[1]
+    shown = {"1": "Showing 1–2 of 4 signatories"}.get(page, "Showing 3–4 of 4 signatories")
+    assert count_line(response) == shown
