@@ -7,8 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, F, Value, Window
-from django.db.models.functions import Least, RowNumber
+from django.db.models import Count, Window
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -450,31 +449,29 @@ class SearchPaginator(LimitedPaginator):
 
     A search has no index in the wall's order: the database finds the matching rows
     through the trigram index, reads each of them and sorts them, whichever page is
-    asked for. So it does that once, numbering the rows and counting them as it goes,
-    and keeps only the page's ids; a page past the end becomes the last page in the same
-    query. (Counting and paging apart read every match twice.)
+    asked for. So it counts them in the same reading (a window count) and keeps only
+    the page's ids. Only a page past the end costs more: the count, then the last page.
     """
 
     def get_page(self, number):
+        counted = self.object_list.annotate(total=Window(Count("pk"))).values_list("pk", "total")
         start = (page_number(number) - 1) * self.per_page
-        found = self.object_list.annotate(
-            position=Window(RowNumber(), order_by=self.object_list.query.order_by),
-            total=Window(Count("pk")),
-        )
-        # The last whole page within the limit, for a page number past the end.
-        last = (Least(F("total"), Value(COUNT_LIMIT)) - 1) / self.per_page * self.per_page
-        first = Least(Value(start), last)
-        rows = found.filter(position__gt=first).filter(
-            position__lte=Least(first + self.per_page, Value(COUNT_LIMIT))
-        )
-        rows = list(rows.values_list("pk", "position", "total"))
-        self.counted = rows[0][2] if rows else 0
-        number = (rows[0][1] - 1) // self.per_page + 1 if rows else 1
+        if start >= COUNT_LIMIT:  # never past the limit, whatever the count
+            start = (COUNT_LIMIT - 1) // self.per_page * self.per_page
+        rows = list(counted[start : min(start + self.per_page, COUNT_LIMIT)])
+        if rows:
+            self.counted = rows[0][1]
+        elif start:  # past the end: the last page instead
+            start = max(self.count - 1, 0) // self.per_page * self.per_page
+            rows = list(counted[start : start + self.per_page])
+        else:
+            self.counted = 0
         # The rows by their ids alone: asked again with the search, the database would
         # read every match a second time to find these few.
-        ids = [pk for pk, _, _ in rows]
-        loaded = self.object_list.model.objects.for_public_display().in_bulk(ids)
-        return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)
+        ids = [pk for pk, _ in rows]
+        loaded = self.object_list.model.objects.for_public_display().order_by().in_bulk(ids)
+        page = [loaded[pk] for pk in ids if pk in loaded]
+        return self._get_page(page, start // self.per_page + 1, self)
 
 
 @require_safe

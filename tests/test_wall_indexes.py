@@ -27,8 +27,8 @@ def signatories():
 # The page of results: its rows by the ids of one slice, in order
 # (... WHERE id IN (SELECT id ... ORDER BY ... LIMIT n OFFSET m) ORDER BY ...).
 ORDERED_PAGE = re.compile(r"IN \(SELECT .* ORDER BY .* LIMIT \d+( OFFSET \d+)?\)+ ORDER BY")
-# A search's page and count, numbered and counted in one reading of the matches.
-NUMBERED_PAGE = "ROW_NUMBER() OVER"
+# A search's page and its count, in one reading of the matches.
+NUMBERED_PAGE = "OVER ()"
 
 
 def plans(client, query):
