@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -590,6 +591,34 @@ class ManageForm(forms.ModelForm):
         return changes
 
 
+# Words a name may spell either way: searching for one finds the other too.
+SAME_WORDS = [{"ltd", "limited"}, {"centre", "center"}, {"organisation", "organization"}]
+
+
+def search_words(text):
+    """The words of a search worth looking for: a lone letter or sign (the "&" of "A & B
+    Plumbing") would match nearly every name, and no index can find it."""
+    return [word for word in text.split() if len(word) > 1]
+
+
+def name_matches(word):
+    """Names with this word in them, or its other spelling, or its singular: "bakeries"
+    finds "Bacup Bakery" and "builders" finds "Colne Builder"."""
+    forms = {word.lower()}
+    for same in SAME_WORDS:
+        if word.lower() in same:
+            forms |= same
+    for form in list(forms):
+        if len(form) > 4 and form.endswith("ies"):
+            forms.add(form[:-3] + "y")
+        elif len(form) > 3 and form.endswith("s") and not form.endswith("ss"):
+            forms.add(form[:-1])  # which also finds the plural: "builder" in "builders"
+    matches = Q()
+    for form in sorted(forms):
+        matches |= Q(name__icontains=form)
+    return matches
+
+
 class RememberedSelect(forms.Select):
     """A select drawn once for each value it shows, then remembered.
 
@@ -665,8 +694,8 @@ class WallFilter(forms.Form):
         # Every word, anywhere in the name and in any order, so that "bakery bacup" and
         # "bac bak" both find "Bacup Bakery & Sons". On PostgreSQL a trigram index
         # answers each word (migration 0012); SQLite reads the table.
-        for word in self.value("q").split():
-            pledges = pledges.filter(name__icontains=word)
+        for word in search_words(self.value("q")):
+            pledges = pledges.filter(name_matches(word))
         for name, lookup in (("district", "district"), ("sector", "sector"),
                              ("type", "organisation_type"), ("size", "size")):  # fmt: skip
             if value := self.value(name):

@@ -58,6 +58,7 @@ CASES = [
     ("q=bacup+bakery&sort=newest", "pledge_pub_name_trgm"),
     ("district=preston", "pledge_pub_district"),
     ("district=preston&q=bakery", "pledge_pub_"),
+    ("q=bakeries+limited", "pledge_pub_name_trgm"),  # each word's other forms too
 ]
 
 

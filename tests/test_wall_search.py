@@ -41,6 +41,12 @@ def bakers():
         ("bacup", ["Bacup Bakery & Sons", "Bacup Builders"]),
         ("bacup colne", []),
         ("bakery pending", []),
+        # The other spelling, the singular, and a lone letter or sign left out.
+        ("pendle bakery limited", ["Pendle Bakery Ltd"]),
+        ("bakeries", ["Bacup Bakery & Sons", "Colne Bakery", "Pendle Bakery Ltd"]),
+        ("bacup builders", ["Bacup Builders"]),
+        ("bacup builder", ["Bacup Builders"]),
+        ("a & b bacup bakery", ["Bacup Bakery & Sons"]),
     ],
 )
 def test_search_matches_every_word_in_any_order(client, bakers, q, expected):
