@@ -111,31 +111,6 @@ def fill_in(fields):
 
 
 COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
-# The sectors in words a small business uses of itself; the values stay the UK SIC 2007
-# sections that the wall and the open data are coded by.
-SECTOR_LABELS = {
-    Sector.AGRICULTURE: "Farming, forestry or fishing",
-    Sector.MINING: "Mining or quarrying",
-    Sector.MANUFACTURING: "Making things (manufacturing, food and drink production)",
-    Sector.ENERGY: "Energy supply (electricity, gas, heating)",
-    Sector.WATER: "Water, sewerage, waste or recycling",
-    Sector.CONSTRUCTION: "Building and construction, including trades",
-    Sector.RETAIL: "Shops, wholesale, or car sales and repair",
-    Sector.TRANSPORT: "Transport, delivery or storage",
-    Sector.HOSPITALITY: "Hotels, pubs, cafés and restaurants",
-    Sector.INFORMATION: "IT, media, publishing or telecoms",
-    Sector.FINANCE: "Banking, finance or insurance",
-    Sector.REAL_ESTATE: "Property: letting, selling or managing",
-    Sector.PROFESSIONAL: "Professional services (legal, accounting, design, consultancy)",
-    Sector.ADMINISTRATIVE: "Business support (cleaning, security, recruitment, hire)",
-    Sector.PUBLIC_ADMINISTRATION: "Public service (council, police, government)",
-    Sector.EDUCATION: "Education and training",
-    Sector.HEALTH: "Health, care or social work",
-    Sector.ARTS: "Arts, sport, leisure or entertainment",
-    Sector.OTHER_SERVICES: "Other services (hairdressing, repairs, membership bodies)",
-    Sector.HOUSEHOLDS: "Employing staff in a household",
-    Sector.EXTRATERRITORIAL: "International organisation or embassy",
-}
 # Asked as radio buttons: short lists a person takes in at a glance.
 RADIOS = ["organisation_type", "size"]
 # The sign-up form's questions, in the order the page asks them.
@@ -287,7 +262,7 @@ class PledgeForm(CatchesBots, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.set_up_trap(visitor)
         self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
-        self.fields["sector"].choices = [("", "Select…"), *SECTOR_LABELS.items()]
+        self.fields["sector"].choices = [("", "Select…"), *Sector.choices]
         self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
         for name in RADIOS:
             self.fields[name].choices = self.fields[name].choices[1:]

@@ -53,29 +53,35 @@ class OrganisationType(models.TextChoices):
 
 
 class Sector(models.TextChoices):
-    """The sections of the UK Standard Industrial Classification (SIC 2007)."""
+    """The sections of the UK Standard Industrial Classification (SIC 2007).
 
-    AGRICULTURE = "agriculture", "Agriculture, forestry and fishing"
-    MINING = "mining", "Mining and quarrying"
-    MANUFACTURING = "manufacturing", "Manufacturing"
-    ENERGY = "energy", "Electricity, gas, steam and air conditioning supply"
-    WATER = "water-and-waste", "Water supply, sewerage and waste management"
-    CONSTRUCTION = "construction", "Construction"
-    RETAIL = "wholesale-and-retail", "Wholesale and retail trade; repair of motor vehicles"
-    TRANSPORT = "transport", "Transport and storage"
-    HOSPITALITY = "hospitality", "Accommodation and food services"
-    INFORMATION = "information", "Information and communication"
-    FINANCE = "finance", "Financial and insurance activities"
-    REAL_ESTATE = "real-estate", "Real estate activities"
-    PROFESSIONAL = "professional", "Professional, scientific and technical activities"
-    ADMINISTRATIVE = "administrative", "Administrative and support services"
-    PUBLIC_ADMINISTRATION = "public-administration", "Public administration and defence"
-    EDUCATION = "education", "Education"
-    HEALTH = "health", "Health and social work"
-    ARTS = "arts", "Arts, entertainment and recreation"
-    OTHER_SERVICES = "other-services", "Other service activities"
-    HOUSEHOLDS = "households", "Households as employers"
-    EXTRATERRITORIAL = "extraterritorial", "Extraterritorial organisations"
+    The codes stay the SIC sections that the wall's filter and the open data are coded
+    by; the labels are the words a small business uses of itself, and are the one public
+    wording: the sign-up form, the wall, the signatory page, the admin and the open data
+    all show these.
+    """
+
+    AGRICULTURE = "agriculture", "Farming, forestry or fishing"
+    MINING = "mining", "Mining or quarrying"
+    MANUFACTURING = "manufacturing", "Making things (manufacturing, food and drink production)"
+    ENERGY = "energy", "Energy supply (electricity, gas, heating)"
+    WATER = "water-and-waste", "Water, sewerage, waste or recycling"
+    CONSTRUCTION = "construction", "Building and construction, including trades"
+    RETAIL = "wholesale-and-retail", "Shops, wholesale, or car sales and repair"
+    TRANSPORT = "transport", "Transport, delivery or storage"
+    HOSPITALITY = "hospitality", "Hotels, pubs, cafés and restaurants"
+    INFORMATION = "information", "IT, media, publishing or telecoms"
+    FINANCE = "finance", "Banking, finance or insurance"
+    REAL_ESTATE = "real-estate", "Property: letting, selling or managing"
+    PROFESSIONAL = "professional", "Professional services (legal, accounting, design, consultancy)"
+    ADMINISTRATIVE = "administrative", "Business support (cleaning, security, recruitment, hire)"
+    PUBLIC_ADMINISTRATION = "public-administration", "Public service (council, police, government)"
+    EDUCATION = "education", "Education and training"
+    HEALTH = "health", "Health, care or social work"
+    ARTS = "arts", "Arts, sport, leisure or entertainment"
+    OTHER_SERVICES = "other-services", "Other services (hairdressing, repairs, membership bodies)"
+    HOUSEHOLDS = "households", "Employing staff in a household"
+    EXTRATERRITORIAL = "extraterritorial", "International organisation or embassy"
 
 
 class Size(models.TextChoices):

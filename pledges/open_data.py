@@ -63,7 +63,10 @@ def columns():
         ),
         Column("sector", "its UK SIC 2007 section, as the wall's `sector` filter", ("sector",)),
         Column(
-            "sector_label", "its UK SIC 2007 section in words", ("sector",), _label(Sector.choices)
+            "sector_label",
+            "its sector in everyday words, as the sign-up form and the wall name it",
+            ("sector",),
+            _label(Sector.choices),
         ),
         Column("size", "its number of employees, as the wall's `size` filter", ("size",)),
         Column("size_label", "its number of employees in words", ("size",), _label(Size.choices)),

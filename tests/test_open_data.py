@@ -66,7 +66,7 @@ def test_each_code_has_its_label_beside_it(client):
         "Blackburn with Darwen",
     )
     assert row["organisation_type_label"] == "Social enterprise"
-    assert row["sector_label"] == "Accommodation and food services"
+    assert row["sector_label"] == "Hotels, pubs, cafés and restaurants"
     assert row["size_label"] == "Medium (50–249 employees)"
     (record,) = json.loads(body(client.get("/signatories.json")))["signatories"]
     assert record["district_label"] == "Blackburn with Darwen"

@@ -168,7 +168,8 @@ def test_the_signatory_page_has_everything_public(client):
     pledge = make_pledge(status=S.APPROVED, statement="We buy local.", website="https://x.example",
                          commits_jobs=True)  # fmt: skip
     html = client.get(f"/signatories/{pledge.slug}/").content.decode()
-    for text in (pledge.name, "We buy local.", "Preston", "Construction", "Micro (0–9 employees)",
+    for text in (pledge.name, "We buy local.", "Preston",
+                 "Building and construction, including trades", "Micro (0–9 employees)",
                  "We commit to create jobs and apprenticeships.", "Date signed",
                  'href="https://x.example" rel="nofollow noopener"', "twitter.com/intent/tweet",
                  f"/signatories/{pledge.slug}/certificate/", "badge.svg"):  # fmt: skip
