@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pledges.models import Pledge
-from tests.browser.conftest import ARTIFACTS, assert_accessible, screenshot
+from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import make_pledge
 
 WIDTHS = ((375, "phone"), (1280, "desktop"))
@@ -168,18 +168,3 @@ def test_the_spend_page_charts_only_the_yearly_total(site, page):
     one_off = page.locator("section", has=page.locator("#one-off-heading"))
     expect(one_off).to_contain_text("the development of West Division Police Headquarters")
     expect(one_off.locator("svg")).to_have_count(0)
-
-
-def test_a_browser_shows_the_feed_styled(site, page):
-    make_pledge(status=Pledge.Status.APPROVED, name="Alpha Bakery")
-    styles = []
-    page.on("response", lambda r: r.url.endswith(".css") and styles.append(r))
-    page.set_viewport_size({"width": 375, "height": 900})
-    page.goto(site + "/signatories/feed/")
-    title = page.locator("entry > title")
-    expect(title).to_have_text("Alpha Bakery")
-    assert title.evaluate("e => getComputedStyle(e).display") == "block"
-    assert page.locator("entry > id").evaluate("e => getComputedStyle(e).display") == "none"
-    (css,) = styles
-    assert css.status == 200 and css.headers["content-type"].startswith("text/css")
-    page.screenshot(path=ARTIFACTS / "feed-phone.png")  # full_page never settles on XML
