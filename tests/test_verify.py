@@ -142,3 +142,16 @@ def test_the_confirm_pages_never_share_their_token(client, unverified):
         html = response.content.decode()
         assert token not in html.replace(f'action="/pledge/verify/{token}/"', "")
         assert '<meta property="og:url" content="http://127.0.0.1:8000/pledge/">' in html
+
+
+def test_the_thank_you_page_says_it_shares_the_sign_up_page(client, unverified):
+    html = client.post(f"/pledge/verify/{make_token(unverified)}/").content.decode()
+    assert (
+        "ask the organisations you work with to sign too: share the link to the sign-up page"
+        in html
+    )
+    copy = re.search(r'<a [^>]*data-copy="([^"]+)"[^>]*>(.*?)</a>', html)
+    assert copy[1] == "http://127.0.0.1:8000/pledge/"
+    assert 'data-copy-label="Copy the link to the sign-up page"' in copy[0]
+    assert copy[2] == '<span class="copy-label">Link to the sign-up page</span>'
+    assert "this page" not in html[html.index('<ul class="share">') :]

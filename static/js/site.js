@@ -58,7 +58,7 @@
     if (!canCopy) {
       return;
     }
-    link.querySelector(".copy-label").textContent = "Copy the link to this page";
+    link.querySelector(".copy-label").textContent = link.dataset.copyLabel;
     var status = document.createElement("span");
     status.className = "copy-status";
     status.setAttribute("role", "status");
