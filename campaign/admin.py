@@ -8,7 +8,7 @@ from campaign.templatetags.site_tags import pounds
 @admin.register(SpendFigure)
 class SpendFigureAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["label", "money", "headline", "order", "is_published"]
+    list_display = ["label", "money", "headline", "updated_on", "order", "is_published"]
     list_editable = ["order", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["label", "headline"]

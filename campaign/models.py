@@ -1,4 +1,3 @@
-import datetime
 import re
 from decimal import Decimal
 
@@ -7,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.formats import date_format
 
 from backing_lancashire import freshness
 
@@ -32,6 +32,8 @@ class PublicContent(models.Model):
 # "£36m", "£6.3m", "£250k", "£36,000,000", "£1,234.50"
 MONEY = re.compile(r"£(\d[\d,]*(?:\.\d+)?)\s*(bn|m|k)?\b")
 SCALES = {"bn": 10**9, "m": 10**6, "k": 10**3, "": 1}
+# What a figure without a date says in its place.
+NO_DATE = "Not given in the source"
 
 
 def amounts_in(text):
@@ -83,10 +85,16 @@ class SpendFigure(PublicContent):
         "beside the figure.",
     )
     source_url = models.URLField("source address", blank=True, help_text="Optional.")
+    # No default: a date filled in for staff (the day a row was saved or loaded) would
+    # be shown as when the figure was last updated, which it is not.
     updated_on = models.DateField(
         "last updated",
-        default=datetime.date.today,
-        help_text="When the figure was last checked against its source. Shown beside it.",
+        null=True,
+        blank=True,
+        help_text="The date the figure is up to date to, as its source gives it: for a "
+        "yearly total, the last day of that year unless the source is later. Shown beside "
+        "it as “Last updated”. Leave blank only if the source gives no date: the page then "
+        "says so.",
     )
 
     def __str__(self):
@@ -105,6 +113,11 @@ class SpendFigure(PublicContent):
                         "Write the amount, e.g. £36m or £36,000,000 for 36000000."
                     }
                 )
+
+    @property
+    def last_updated(self):
+        """When the figure was last updated, in words, or that its source does not say."""
+        return date_format(self.updated_on, "j F Y") if self.updated_on else NO_DATE
 
     @property
     def is_yearly(self):

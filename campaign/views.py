@@ -75,7 +75,11 @@ SPEND_COLUMNS = [
     ("period", "what the figure covers"),
     ("source", "where the figure comes from"),
     ("source_url", "the address of the source, or empty"),
-    ("last_updated", "when the figure was last checked against its source (YYYY-MM-DD)"),
+    (
+        "last_updated",
+        "the date the figure is up to date to, as its source gives it (YYYY-MM-DD), "
+        "or empty where the source gives none",
+    ),
     ("description", "the figure as a sentence"),
 ]
 
@@ -90,7 +94,7 @@ def spend_csv(request):
             figure.period,
             figure.source,
             figure.source_url,
-            figure.updated_on.isoformat(),
+            figure.updated_on.isoformat() if figure.updated_on else "",
             figure.headline,
         )
         for figure in SpendFigure.objects.published()

@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "url, columns",
     [
-        ("/admin/campaign/spendfigure/", ["Label", "Amount", "Headline", "Order", "Published"]),
+        (
+            "/admin/campaign/spendfigure/",
+            ["Label", "Amount", "Headline", "Last updated", "Order", "Published"],
+        ),
         ("/admin/campaign/testimonial/", ["Supporter quote", "Attribution", "Order", "Published"]),
     ],
 )

@@ -103,13 +103,49 @@ def test_spend_csv_has_the_figures_with_period_source_and_date(client):
     assert first["description"] == (
         "£36m spent by Lancashire Constabulary within Lancashire in 2017/18"
     )
+    assert first["last_updated"] == "2018-03-31"
     assert rows[2][:4] == [
         "West Division Police HQ",
         "6300000.00",
         "one-off",
         "the development of West Division Police Headquarters",
     ]
+    assert rows[2][6] == ""  # the brief gives it no date
     assert len(rows) == 3
+
+
+def test_the_briefs_figures_carry_the_dates_their_source_gives(client):
+    # Not the day the migrations ran: the year's last day, or none where the brief has none.
+    html = client.get("/spend/").content.decode()
+    assert "<dt>Last updated</dt><dd>31 March 2018</dd>" in html
+    assert "<dt>Last updated</dt><dd>Not given in the source</dd>" in html
+
+
+def test_a_figure_staff_add_without_a_date_is_not_given_today(admin_client, client):
+    response = admin_client.post(
+        "/admin/campaign/spendfigure/add/",
+        {
+            "headline": "£2m spent with Lancashire charities",
+            "label": "Charities",
+            "amount": "2000000",
+            "kind": "one-off",
+            "period": "a programme of grants",
+            "source": "A report",
+            "updated_on": "",
+            "order": "3",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert SpendFigure.objects.get(label="Charities").updated_on is None
+    html = client.get("/spend/").content.decode()
+    assert html.count("<dt>Last updated</dt><dd>Not given in the source</dd>") == 2
+
+
+def test_the_admin_list_shows_each_figures_date(admin_client):
+    html = admin_client.get("/admin/campaign/spendfigure/").content.decode()
+    assert "Last updated" in html
+    assert '<td class="field-updated_on nowrap">31 Mar 2018</td>' in html
 
 
 def test_spend_page_copes_with_twenty_figures(client):

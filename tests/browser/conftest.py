@@ -89,6 +89,9 @@ def site(live_server):
         importlib.import_module("campaign.migrations.0005_spend").fill_spend_facts(
             django_apps, None
         )
+        importlib.import_module(
+            "campaign.migrations.0006_spend_dates_from_the_sources"
+        ).fill_spend_dates(django_apps, None)
     return live_server.url
 
 
