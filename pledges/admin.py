@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -29,6 +30,7 @@ from pledges.models import (
 )
 from pledges.themes import COMMITMENT_FIELDS, THEMES
 from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE
+from pledges.views import render_badge
 
 
 class PledgeEventInline(admin.TabularInline):
@@ -150,8 +152,8 @@ def staff_withdraw(pledge, by):
 
 
 class StaffView:
-    """A pledge as the public pages show it, its logo linked through the admin: the
-    public address of a logo answers only once its pledge is approved."""
+    """A pledge as the public pages show it, its logo and badge linked through the admin:
+    their public addresses answer only once the pledge is approved."""
 
     def __init__(self, pledge):
         self._pledge = pledge
@@ -162,6 +164,10 @@ class StaffView:
     @property
     def logo(self):
         return StaffLogoLink(self._pledge.logo.name) if self._pledge.logo else None
+
+    def get_badge_url(self):
+        # The public badge, too, answers only once its pledge is approved.
+        return reverse("admin:pledges_pledge_badge", args=[self._pledge.pk])
 
 
 class PledgeAdminForm(forms.ModelForm):
@@ -200,12 +206,10 @@ class PledgeAdmin(admin.ModelAdmin):
         "name",
         "statement_excerpt",
         "website_shown",
-        "district",
-        "sector",
-        "size",
+        "about",
         "status",
-        "submitted_at",
-        "verified_at",
+        "submitted_on",
+        "verified_on",
     ]
     list_filter = [
         StatusFilter,
@@ -267,6 +271,38 @@ class PledgeAdmin(admin.ModelAdmin):
         return pledge.get_absolute_url() if pledge.is_public() else None
 
     # The queue: enough of each pledge to judge most of them without opening them.
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the page's width: beside the filters, the site's navigation
+        # column (shown to staff who see many models) pushed the table into a sideways
+        # scroll at 1280 px. Breadcrumbs still lead everywhere.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    # The day is enough to order the queue by; the time would double the columns' width.
+    @admin.display(description="submitted at", ordering="submitted_at")
+    def submitted_on(self, pledge):
+        return date_format(timezone.localtime(pledge.submitted_at), "j M Y")
+
+    @admin.display(description="verified at", ordering="verified_at")
+    def verified_on(self, pledge):
+        if not pledge.verified_at:
+            return "-"
+        return date_format(timezone.localtime(pledge.verified_at), "j M Y")
+
+    # One column, a line each: three would widen the queue past a 1280 px screen. The
+    # filters beside it sort the queue by each.
+    @admin.display(description="district, sector and size")
+    def about(self, pledge):
+        return format_html_join(
+            "",
+            '<span class="about-line">{}</span>',
+            [
+                (pledge.get_district_display(),),
+                (pledge.get_sector_display(),),
+                (pledge.get_size_display(),),
+            ],
+        )
 
     @admin.display(description="statement")
     def statement_excerpt(self, pledge):
@@ -420,6 +456,7 @@ class PledgeAdmin(admin.ModelAdmin):
             path("<int:pk>/reject/", view(self.reject_one), name="pledges_pledge_reject"),
             path("<int:pk>/withdraw/", view(self.withdraw_one), name="pledges_pledge_withdraw"),
             path("<int:pk>/preview/", view(self.preview), name="pledges_pledge_preview"),
+            path("<int:pk>/badge.svg", view(self.badge), name="pledges_pledge_badge"),
             path("logo/<str:name>", view(self.logo), name="pledges_pledge_logo"),
             *super().get_urls(),
         ]
@@ -447,6 +484,15 @@ class PledgeAdmin(admin.ModelAdmin):
             },
         )
         response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def badge(self, request, pk):
+        """The badge as the preview shows it, whatever the pledge's status."""
+        pledge = get_object_or_404(Pledge.objects.only(*PUBLIC_FIELDS), pk=pk)
+        if not self.has_view_permission(request, pledge):
+            raise PermissionDenied
+        response = render_badge(request, pledge)
         response["Cache-Control"] = "private, no-store"
         return response
 

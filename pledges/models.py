@@ -428,6 +428,9 @@ class Pledge(models.Model):
     def get_absolute_url(self):
         return reverse("pledges:detail", args=[self.slug])
 
+    def get_badge_url(self):
+        return reverse("pledges:badge", args=[self.slug])
+
     def can_delete(self):
         return Pledge.objects.deletable().filter(pk=self.pk).exists()
 

@@ -391,11 +391,14 @@ def manage_sent(request):
 
 
 @require_safe
+def render_badge(request, pledge):
+    """The badge's image; the admin's preview shows it before the pledge is approved."""
+    return render(request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml")
+
+
 def badge(request, slug):
     pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
-    response = render(
-        request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml"
-    )
+    response = render_badge(request, pledge)
     response["Cache-Control"] = "public, max-age=300"
     # Shown on other organisations' sites, so it must not be blocked there.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"

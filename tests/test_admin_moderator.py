@@ -170,10 +170,24 @@ def test_a_previewed_logo_is_served_through_the_admin(mod_client):
     logo.close()
 
 
-def test_only_staff_who_may_see_pledges_preview_them(client, staff, pending):
-    assert client.get(f"{CHANGELIST}{pending.pk}/preview/").status_code == 302  # sign in
+def test_a_previewed_badge_is_served_through_the_admin(mod_client, pending):
+    html = mod_client.get(f"{CHANGELIST}{pending.pk}/preview/").content.decode()
+    staff_url = f"/admin/pledges/pledge/{pending.pk}/badge.svg"
+    assert f'<img src="{staff_url}" alt="We’re Backing Lancashire"' in html
+    badge = mod_client.get(staff_url)
+    assert badge.status_code == 200 and badge["Content-Type"] == "image/svg+xml"
+    assert "private" in badge["Cache-Control"]
+    assert f"{pending.name} is backing Lancashire" in badge.content.decode()
+    # The code to copy still names the public badge, for once the pledge is approved.
+    assert f'/signatories/{pending.slug}/badge.svg" alt=' in html
+    assert mod_client.get(f"/signatories/{pending.slug}/badge.svg").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["preview/", "badge.svg"])
+def test_only_staff_who_may_see_pledges_preview_them(client, staff, pending, page):
+    assert client.get(f"{CHANGELIST}{pending.pk}/{page}").status_code == 302  # sign in
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    assert client.get(f"{CHANGELIST}{pending.pk}/preview/").status_code == 403
+    assert client.get(f"{CHANGELIST}{pending.pk}/{page}").status_code == 403
 
 
 def test_preview_of_no_pledge_is_not_found(mod_client):

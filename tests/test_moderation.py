@@ -35,9 +35,15 @@ def test_the_queue_opens_on_pending_pledges_oldest_first(mod_client):
     response = mod_client.get(CHANGELIST)
     assert [p.pk for p in response.context["cl"].result_list] == [older.pk, newer.pk]
     html = response.content.decode()
-    for column in ("Organisation name", "District", "Sector", "Number of employees", "Status",
-                   "Submitted at", "Verified at"):  # fmt: skip
+    for column in ("Organisation name", "Website", "Status", "Submitted at", "Verified at"):
         assert f">{column}</a>" in html, column
+    for column in ("Statement", "District, sector and size"):
+        assert f"<span>{column}</span>" in html, column
+    assert (
+        '<td class="field-about"><span class="about-line">Preston</span>'
+        '<span class="about-line">Building and construction, including trades</span>'
+        '<span class="about-line">Micro (0–9 employees)</span></td>'
+    ) in html
 
 
 def test_the_status_filter_can_show_everything(mod_client):
