@@ -731,6 +731,7 @@ class Pledge(models.Model):
         The logo goes too: no longer shown anywhere, so not kept either.
         """
         with transaction.atomic():
+            tasks.hand_on(self)  # while its address is still known
             for field in PERSONAL:
                 setattr(self, field, "")
             self.logo = ""
@@ -1099,6 +1100,12 @@ class SentEmail(models.Model):
     recipient = models.CharField(max_length=64)
     kind = models.CharField(max_length=16)
     at = models.DateTimeField(help_text="When it went, or when its turn comes.")
+    # For a turn still to come: the pledge whose queued message will use it. Its address
+    # may be erased before then (a withdrawal), and the message is handed on to another
+    # pledge of the address (pledges.tasks.hand_on): only the pledge named here sends.
+    pledge = models.ForeignKey(
+        "Pledge", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["recipient", "at"], name="sent_email_recipient_at")]

@@ -118,6 +118,8 @@ def take_turn(kind, pledge, pledges):
         answer, row = sent_email.take_turn(kind, pledge.email)
         if answer == sent_email.LATER:
             # Booked and queued together, so that no turn is booked with nothing to use it.
+            row.pledge = pledge
+            row.save(update_fields=["pledge"])
             deliver.using(run_after=row.at).enqueue(kind, pledge.pk, turn=row.pk)
     if answer == sent_email.NOW:
         return row.pk, None
@@ -132,6 +134,37 @@ def take_turn(kind, pledge, pledges):
     return None, "not sent: over the daily limit for this address"
 
 
+def hand_on(pledge):
+    """Before `pledge`'s address is erased: a message waiting for its turn on its behalf
+    passes to another pledge of the address that the message still fits (it would have
+    listed that one too), so that withdrawing one pledge loses no other's email. With
+    none, the message is dropped when its turn comes, and the history says so."""
+    sent_email = apps.get_model("pledges", "SentEmail")
+    pledges = apps.get_model("pledges", "Pledge").objects
+    for row in sent_email.objects.filter(pledge=pledge, at__gt=timezone.now()):
+        other = (
+            pledges.filter(status__in=KINDS[row.kind][1], email__iexact=pledge.email)
+            .exclude(pk=pledge.pk)
+            .order_by("-submitted_at", "-pk")
+            .first()
+        )
+        if other:
+            row.pledge = other
+            row.save(update_fields=["pledge"])
+            deliver.using(run_after=row.at).enqueue(row.kind, other.pk, turn=row.pk)
+
+
+def dropped(pledge, name):
+    """Not sent, as the pledge no longer fits the email. A withdrawal is in the history:
+    moderators then see that, say, a manage link asked for never went."""
+    if pledge.status != Status.WITHDRAWN:
+        return "not sent: the pledge has moved on since"
+    pledge.record_email_failure(
+        f"The {name} email was not sent: the pledge was withdrawn before it could go."
+    )
+    return "not sent: the pledge was withdrawn since"
+
+
 @task()
 def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
     name, statuses, send = KINDS[kind]
@@ -139,12 +172,18 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
     # imports them.
     pledges = apps.get_model("pledges", "Pledge").objects
     pledge = pledges.filter(pk=pledge_id).first()
-    if pledge is None or not (pledge.email or extra.get("to")):
-        return "not sent: the pledge or its contact details have gone since"
+    if pledge is None:
+        return "not sent: the pledge has gone since"
+    if turn is not None and kind in LIMITED:
+        waiting = apps.get_model("pledges", "SentEmail").objects.filter(pk=turn)
+        if waiting.exclude(pledge=None).exclude(pledge=pledge).exists():
+            return "not sent here: handed on to another pledge of the address"
+    if not (pledge.email or extra.get("to")):
+        return dropped(pledge, name)
     # A message that waited for its turn is for the address: it goes if any of the
     # address's pledges still fits, whether or not this one does.
     if turn is None and pledge.status not in statuses:
-        return "not sent: the pledge has moved on since"
+        return dropped(pledge, name)
     about, more = pledge, {}
     if kind in LIMITED_TO and turn is None:
         sent_email = apps.get_model("pledges", "SentEmail")
@@ -159,7 +198,7 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
         fitting = pledges.filter(status__in=statuses, email__iexact=pledge.email)
         about = list(fitting.order_by("-submitted_at", "-pk")[:MOST_LISTED])
         if not about:
-            return "not sent: the pledge has moved on since"
+            return dropped(pledge, name)
         if turn is None:
             turn, refused = take_turn(kind, pledge, about)
             if refused:
