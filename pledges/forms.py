@@ -1,5 +1,6 @@
 import copy
 import functools
+import unicodedata
 from urllib.parse import urlencode
 
 from crispy_forms.helper import FormHelper
@@ -27,7 +28,7 @@ from pledges.models import (
     Size,
 )
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
-from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE, line_endings
+from pledges.validators import PHONE_MESSAGE, WEBSITE_MESSAGE, line_endings, tidy
 from pledges.wording import PRIVACY_NOTICE_VERSION
 
 STARTED_SALT = "pledges.form-started"
@@ -653,14 +654,25 @@ class WallFilter(forms.Form):
     sort = forms.ChoiceField(widget=RememberedSelect, label="Sort", required=False, choices=SORTS)
 
     def __init__(self, data):
-        super().__init__(data)
-        self.is_valid()  # fills cleaned_data with the fields that are valid
+        super().__init__(self.read(data))
+        self.is_valid()  # always valid: read() keeps only what the wall can use
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.fields["q"].widget.input_type = "search"
 
-    def clean_q(self):
-        return " ".join(self.cleaned_data["q"].split())
+    @classmethod
+    def read(cls, data):
+        """The query string as the wall reads it, so that no address makes an error to
+        show: the search tidied, without control characters and cut to its length (as
+        the box allows no more), and a choice the wall does not offer left out."""
+        read = {}
+        q = cls.base_fields["q"]
+        search = "".join(char for char in data.get("q", "") if unicodedata.category(char) != "Cc")
+        read["q"] = tidy(search)[: q.max_length].strip()
+        for name, field in cls.base_fields.items():
+            if name != "q" and data.get(name) in {str(key) for key, _ in field.choices}:
+                read[name] = data[name]
+        return read
 
     def value(self, name):
         return self.cleaned_data.get(name) or ""
@@ -686,6 +698,22 @@ class WallFilter(forms.Form):
         values = {name: self.value(name) for name in self.fields}
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v})
+
+    def page_prefix(self):
+        """The start of a page link's query string: this view's, then the page number."""
+        query = self.query()
+        return f"{query}&" if query else ""
+
+    def summary(self):
+        """What this view shows, in words: the search and each filter's choice."""
+        shown = []
+        if q := self.value("q"):
+            shown.append(("Search", f"“{q}”"))
+        for name in ("district", "sector", "type", "size", "commitment"):
+            if value := self.value(name):
+                field = self.fields[name]
+                shown.append((field.label, dict(field.choices)[value]))
+        return shown
 
     def is_filtered(self):
         return any(self.value(name) for name in self.fields if name != "sort")

@@ -199,7 +199,33 @@ def test_the_filters_show_each_choice_and_remember_no_made_up_value(client, sign
     html = client.get("/signatories/?district=lancaster").content.decode()
     assert '<option value="lancaster" selected>Lancaster</option>' in html
     assert '<option value="pendle" selected>' not in html
+    client.get("/signatories/?district=made-up&sector=x")
     remembered = drawn_select.cache_info().currsize
     for n in range(20):
         client.get(f"/signatories/?district=made-up-{n}&sector=x{n}")
-    assert drawn_select.cache_info().currsize == remembered + 2  # the "all" choices, once
+    assert drawn_select.cache_info().currsize == remembered
+
+
+def test_a_long_or_odd_search_is_read_as_the_box_allows_and_shows_no_error(client, signatories):
+    # As the search box allows: 100 characters, no control characters; never an error
+    # (whose message the page would point to but not show).
+    html = client.get("/signatories/", {"q": "bakery " + "x" * 120}).content.decode()
+    assert 'value="bakery ' + "x" * 93 + '"' in html
+    assert "aria-invalid" not in html and "_error" not in html
+    html = client.get("/signatories/?q=%00alpha%01&district=nowhere").content.decode()
+    assert "\x00" not in html and "\x01" not in html
+    assert 'value="alpha"' in html and "aria-invalid" not in html
+    assert names(client.get("/signatories/?q=%00alpha%01")) == ["Alpha Bakery"]
+
+
+def test_a_filtered_view_says_what_it_shows(client, signatories):
+    html = client.get("/signatories/?q=bakery&district=preston&sector=nonsense").content.decode()
+    summary = re.search(r'<p class="wall-filtered">(.*?)</p>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", summary)
+    assert text == "Showing only: Search: “bakery”; District: Preston. Clear filters"
+    assert "wall-filtered" not in client.get("/signatories/?sort=newest").content.decode()
+
+
+def test_page_links_have_no_empty_parameter(client, hundred):
+    html = client.get("/signatories/").content.decode()
+    assert 'href="?page=2"' in html and "?&amp;" not in html
