@@ -10,10 +10,32 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connections
 from django_tasks_db.management.commands import db_worker
+from pytest_django.plugin import validate_django_db
 
 from backing_lancashire import freshness
 from pledges.models import Pledge
 from tests.factories import make_pledge
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests that empty the database as they end (the browser tests, and the others
+    in a real transaction) last, as Django orders them.
+
+    pytest-django sorts them so, but pytest's own fixture ordering runs after it and
+    groups the tests by Playwright's session-wide browser parameter, which put the
+    browser tests among the others: a test after them on the same worker found no
+    Moderators group and no campaign content. So sort again, after every other plugin
+    (a stable sort: the order within each kind stays).
+    """
+    items.sort(key=lambda item: 1 if empties_database(item) else 0)
+
+
+def empties_database(item):
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker) and validate_django_db(marker)[0]
+    return transaction or bool({"live_server", "transactional_db"} & set(item.fixturenames))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 
