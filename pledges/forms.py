@@ -114,6 +114,7 @@ def fill_in(fields):
 COMMITMENT_LABELS = {theme.field: f"We commit to {theme.commitment}" for theme in THEMES}
 # Asked as radio buttons: short lists a person takes in at a glance.
 RADIOS = ["organisation_type", "size"]
+RADIO_WIDGETS = {name: forms.RadioSelect for name in RADIOS}
 # The sign-up form's questions, in the order the page asks them.
 ABOUT = [
     "name",
@@ -130,6 +131,35 @@ ABOUT = [
 ]
 WHO = ["contact_name", "contact_role", "email", "phone"]
 AGREEMENT = ["authorised", "agreed_to_listing"]
+
+
+class AsksThePledgeQuestions:
+    """The pledge's questions asked the same way on every form that asks them (sign-up
+    and manage): the short lists as radio buttons (Meta.widgets = RADIO_WIDGETS), and the
+    five commitments as one question (commitments_fieldset), whose error is the group's."""
+
+    def ask_the_pledge_questions(self):
+        for name in RADIOS:
+            if name in self.fields:
+                field = self.fields[name]
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
+                # A group's error summary link goes to its first choice.
+                field.error_anchor = f"id_{name}_0"
+        # The model gives "tick at least one" to the first box; it is the group's.
+        self.fields[COMMITMENT_FIELDS[0]].error_anchor = "commitments"
+        for name in COMMITMENT_FIELDS:
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    @property
+    def commitment_fields(self):
+        return [self[name] for name in COMMITMENT_FIELDS]
+
+
+def commitments_fieldset():
+    # One question, so its error is the group's, beside the legend.
+    return Fieldset(
+        "What your organisation commits to", template="pledges/includes/commitments.html"
+    )
 
 
 class CatchesBots:
@@ -152,7 +182,7 @@ class CatchesBots:
         return shown is None or timezone.now().timestamp() - shown < min_seconds
 
 
-class PledgeForm(CatchesBots, forms.ModelForm):
+class PledgeForm(AsksThePledgeQuestions, CatchesBots, forms.ModelForm):
     """The sign-up form: what the organisation tells us, checked field by field."""
 
     name = forms.CharField(
@@ -246,7 +276,7 @@ class PledgeForm(CatchesBots, forms.ModelForm):
             "district": "District",
             **COMMITMENT_LABELS,
         }
-        widgets = {name: forms.RadioSelect for name in RADIOS}
+        widgets = RADIO_WIDGETS
         help_texts = {
             "sector": "The main thing your organisation does. Choose the closest.",
             "district": "Where your organisation is based, or does most of its work.",
@@ -265,13 +295,7 @@ class PledgeForm(CatchesBots, forms.ModelForm):
         self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
         self.fields["sector"].choices = [("", "Select…"), *Sector.choices]
         self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
-        for name in RADIOS:
-            self.fields[name].choices = self.fields[name].choices[1:]
-            # A group's error summary link goes to its first choice.
-            self.fields[name].error_anchor = f"id_{name}_0"
-        self.fields[COMMITMENT_FIELDS[0]].error_anchor = "commitments"
-        for name in COMMITMENT_FIELDS:
-            self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.ask_the_pledge_questions()
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
         self.helper = FormHelper()
@@ -285,11 +309,7 @@ class PledgeForm(CatchesBots, forms.ModelForm):
                 "logo_ref",
                 *ABOUT[ABOUT.index("logo") + 1 :],
             ),
-            # One question, so its error is the group's, beside the legend.
-            Fieldset(
-                "What your organisation commits to",
-                template="pledges/includes/commitments.html",
-            ),
+            commitments_fieldset(),
             Fieldset("Who is signing", *WHO),
             Fieldset(
                 "Your agreement",
@@ -307,10 +327,6 @@ class PledgeForm(CatchesBots, forms.ModelForm):
     def clean_logo(self):
         upload = self.cleaned_data["logo"]
         return clean_logo(upload) if upload else None
-
-    @property
-    def commitment_fields(self):
-        return [self[name] for name in COMMITMENT_FIELDS]
 
     def full_clean(self):
         super().full_clean()
@@ -466,7 +482,7 @@ class EmailForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ManageForm(forms.ModelForm):
+class ManageForm(AsksThePledgeQuestions, forms.ModelForm):
     """What an organisation may change about its own pledge.
 
     It works on a copy: the pledge itself stays as stored until Pledge.update_details
@@ -498,6 +514,7 @@ class ManageForm(forms.ModelForm):
         model = Pledge
         fields = EDITABLE
         labels = {"size": "Number of employees", **COMMITMENT_LABELS}
+        widgets = RADIO_WIDGETS
 
     def __init__(self, *args, instance, **kwargs):
         # Found through the pledge as stored, which the comparison shows as it stands.
@@ -515,6 +532,7 @@ class ManageForm(forms.ModelForm):
             del self.fields["remove_logo"]
             self.fields["new_logo"].label = "Logo (optional)"
             self.fields["new_logo"].help_text = PledgeForm.base_fields["logo"].help_text
+        self.ask_the_pledge_questions()
         fill_in(self.fields)
         public = (
             HTML(
@@ -537,11 +555,7 @@ class ManageForm(forms.ModelForm):
                 "new_logo",
                 *(["remove_logo"] if "remove_logo" in self.fields else []),
             ),
-            Fieldset(
-                "What your organisation commits to",
-                *COMMITMENT_FIELDS,
-                css_id="commitments",
-            ),
+            commitments_fieldset(),
             Fieldset(
                 "Who we contact",
                 HTML('<p class="form-text">Never published. Changes here are saved at once.</p>'),

@@ -235,6 +235,24 @@ def test_bad_updates_are_refused_and_change_nothing(client, approved, field, val
     assert approved.events.count() == before == 1
 
 
+def test_no_commitment_is_the_groups_error_as_on_the_sign_up_form(client, approved):
+    html = client.post(manage_url(approved), answers(approved, commits_local_spend=None))
+    html = html.content.decode()
+    # The summary links to the group, and the message sits under its legend, not on the
+    # first box.
+    assert '<a href="#commitments">Tick at least one' in html
+    assert 'class="commitments commitments--error"' in html
+    assert 'id="id_commits_local_spend_error"' in html
+    assert "is-invalid" not in html
+
+
+def test_size_is_asked_with_radio_buttons_as_on_the_sign_up_form(client, approved):
+    html = client.get(manage_url(approved)).content.decode()
+    assert '<select name="size"' not in html
+    assert 'name="size" value="micro"  id="id_size_0" required checked>' in html
+    assert 'value="---------"' not in html and ">---------<" not in html
+
+
 def test_a_logo_can_be_replaced_and_removed(
     client, pending, settings, django_capture_on_commit_callbacks
 ):
