@@ -22,6 +22,11 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
+# The emails that ask their reader to write to the Office: they come from a no-reply
+# address, so Reply must go to the Office's (settings.CONTACT), or it goes nowhere.
+INVITE_REPLY = {"rejected", "change_rejected", "email_changing"}
+
+
 def send(template, to, context):
     """Send a plain-text and HTML email."""
     # Every email can say how to reach the Office (settings.CONTACT, as the pages do).
@@ -31,6 +36,7 @@ def send(template, to, context):
         subject=subject,
         body=render_to_string(f"pledges/email/{template}.txt", context),
         to=to,
+        reply_to=[settings.CONTACT["email"]] if template in INVITE_REPLY else None,
     )
     message.attach_alternative(
         render_to_string(f"pledges/email/{template}.html", context), "text/html"
@@ -74,13 +80,19 @@ def approval(pledge):
     send("approved", [pledge.email], {"pledge": pledge, **pledge_links(pledge)})
 
 
+def reason_given(reason, label, note):
+    """A decision's reason as its email gives it. "Another reason" tells the organisation
+    nothing, so for it the email gives only the moderator's note, which the admin
+    requires then; the templates say "The reason:" before the note when `reason` is ""."""
+    # "other" in both RejectionReason and ChangeRejectionReason.
+    return {"reason": "" if reason == "other" else label, "note": note}
+
+
 def rejection(pledge):
-    reason = pledge.get_rejection_reason_display()
-    send(
-        "rejected",
-        [pledge.email],
-        {"pledge": pledge, "reason": reason, "note": pledge.rejection_note},
+    reason = reason_given(
+        pledge.rejection_reason, pledge.get_rejection_reason_display(), pledge.rejection_note
     )
+    send("rejected", [pledge.email], {"pledge": pledge, **reason})
 
 
 def manage_link(pledges, *, unlisted=0):
@@ -143,8 +155,7 @@ def change_rejection(pledge, *, change):
     change = pledge.changes.get(pk=change)
     context = {
         "pledge": pledge,
-        "reason": change.get_reason_display(),
-        "note": change.note,
+        **reason_given(change.reason, change.get_reason_display(), change.note),
         **pledge_links(pledge),
     }
     send("change_rejected", [pledge.email], context)

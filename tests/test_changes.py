@@ -113,6 +113,29 @@ def test_a_rejected_change_leaves_the_entry_exactly_as_it_was(
     assert "Your entry stays as it was." in told.body
 
 
+@pytest.mark.parametrize(
+    "reason, note, told",
+    [
+        ("website", "", "The reason: A website we cannot link to."),
+        ("other", "Your statement names a person.", "The reason:\nYour statement names a person."),
+    ],
+)
+def test_a_rejected_change_invites_a_reply_and_gives_its_reason(
+    client, mod_client, approved, send_queued, settings, reason, note, told
+):
+    settings.CONTACT = {**settings.CONTACT, "email": "pledges@opcc.example"}
+    change = propose(client, approved, statement="Spam.")
+    mod_client.post(
+        change_url(change, "reject"), {"reason": reason, "note": note, "seen": change.revision}
+    )
+    send_queued()
+    (message,) = [m for m in mail.outbox if m.to == [approved.email]]
+    # It says "write to" the Office: Reply reaches the Office, not noreply.
+    assert message.reply_to == ["pledges@opcc.example"]
+    assert told in message.body
+    assert "Another reason" not in message.body + message.alternatives[0][0]
+
+
 def test_a_change_whose_name_was_taken_since_is_not_approved(client, mod_client, approved):
     change = propose(client, approved, name="Popular Name")
     make_pledge(name="popular name", status=Pledge.Status.PENDING)

@@ -127,7 +127,7 @@ def test_contact_details_change_at_once(client, approved):
 
 
 def test_a_new_email_address_takes_effect_once_its_owner_opens_the_link(
-    client, approved, send_queued
+    client, approved, send_queued, settings
 ):
     old = approved.email
     response = client.post(
@@ -150,6 +150,8 @@ def test_a_new_email_address_takes_effect_once_its_owner_opens_the_link(
     assert approved.contact_name not in to_new.body
     assert "If you did not ask, ignore this email: nothing will change." in to_new.body
     assert "asked for our emails about it to go to a different address" in to_old.body
+    # It asks the old address to contact the Office if worried: Reply does that.
+    assert to_old.reply_to == [settings.CONTACT["email"]] and to_new.reply_to == []
 
     link = re.search(r"http://127\.0\.0\.1:8000(/pledge/new-email/\S+/)", to_new.body).group(1)
     assert "Confirm this address" in client.get(link).content.decode()

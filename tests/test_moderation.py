@@ -150,6 +150,29 @@ def test_reject_with_a_reason_and_note_emails_both(mod_client, pending, send_que
     assert "We could not find a Lancashire site." in message.body
 
 
+def test_a_rejection_invites_a_reply_to_the_office(mod_client, pending, send_queued, settings):
+    # The email says "reply to" the Office's address: Reply must reach it, not noreply.
+    settings.CONTACT = {**settings.CONTACT, "email": "pledges@opcc.example"}
+    mod_client.post(f"{CHANGELIST}{pending.pk}/reject/", {"reason": "duplicate"})
+    send_queued()
+    (message,) = mail.outbox
+    assert message.reply_to == ["pledges@opcc.example"]
+    assert "reply to pledges@opcc.example" in message.body
+
+
+def test_another_reason_is_told_in_the_moderators_own_words(mod_client, pending, send_queued):
+    mod_client.post(
+        f"{CHANGELIST}{pending.pk}/reject/",
+        {"reason": "other", "note": "Your website is not working."},
+    )
+    send_queued()
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "Another reason" not in text and "A note from our team" not in text
+        assert "The reason:" in text and "Your website is not working." in text
+
+
 def test_bulk_reject_goes_through_the_reason_page(mod_client, send_queued):
     pledges = [make_pledge(status=S.PENDING) for _ in range(2)]
     first = action(mod_client, "reject_selected", pledges)
