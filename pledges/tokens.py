@@ -20,11 +20,13 @@ MANAGE_MAX_AGE = timedelta(days=30)
 
 class BadLink(Exception):
     """The link was altered, is for something else, or has expired; or its pledge has
-    been withdrawn since, which the person who withdrew it should be told plainly."""
+    been withdrawn, or its address changed, since: which the person holding a genuine
+    link should be told plainly."""
 
-    def __init__(self, expired=False, withdrawn=False):
+    def __init__(self, expired=False, withdrawn=False, address_changed=False):
         self.expired = expired
         self.withdrawn = withdrawn
+        self.address_changed = address_changed
 
 
 def make_token(pledge, salt=VERIFY_SALT):
@@ -60,7 +62,9 @@ def read_manage_token(token, pledges):
         # signature says so) to a withdrawn pledge is told what became of it.
         if pledges.model.objects.filter(pk=payload[0], status=Status.WITHDRAWN).exists():
             raise BadLink(withdrawn=True)
-        raise BadLink()
+        # A genuine link made for the address the pledge had before: a new link goes to
+        # the address it has now, and the holder should know that, not suspect a typo.
+        raise BadLink(address_changed=pledge is not None and bool(pledge.email))
     return pledge
 
 

@@ -228,15 +228,19 @@ def link_problem(request, bad, resend_url="pledges:resend"):
             "expired": bad.expired,
             "resend_url": resend_url,
             "withdrawn": bad.withdrawn,
+            "address_changed": bad.address_changed,
             "title": (
                 "This pledge has been withdrawn"
                 if bad.withdrawn
                 else "This link has expired"
                 if bad.expired
+                else "This link stopped working when the email address changed"
+                if bad.address_changed
                 else "This link does not work"
             ),
         },
-        status=410 if bad.withdrawn else 400,
+        # Gone: a genuine link, with nothing wrong in the request, that no longer works.
+        status=410 if bad.withdrawn or bad.address_changed else 400,
     )
 
 

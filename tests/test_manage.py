@@ -162,8 +162,14 @@ def test_a_new_email_address_takes_effect_once_its_owner_opens_the_link(
     approved.refresh_from_db()
     assert approved.email == "new@example.org"
     assert page.redirect_chain[-1][0].startswith("/pledge/manage/")
-    # The old manage link, and the link itself, are spent.
-    assert client.get(manage_url_for(old, approved)).status_code == 400
+    # The old manage link, and the link itself, are spent: the old one says why.
+    stale = client.get(manage_url_for(old, approved))
+    assert stale.status_code == 410
+    html = stale.content.decode()
+    assert "This link stopped working when the email address changed" in html
+    assert "Give the new email address: we send the link to it." in html
+    assert "copied wrongly" not in html and "the email address you signed with" not in html
+    assert old not in html and "new@example.org" not in html  # nor tells anyone either
     assert client.post(link).status_code == 400
 
 
@@ -336,7 +342,8 @@ def test_a_link_for_one_pledge_cannot_reach_another(client, approved):
     other = make_pledge(status=S.APPROVED)
     payload = [other.pk, signing.loads(make_manage_token(approved), salt=MANAGE_SALT)[1]]
     token = signing.dumps(payload, salt=MANAGE_SALT)
-    assert client.post(f"/pledge/manage/{token}/withdraw/").status_code == 400
+    # Signed with the site's key, it reads as a link made before an address change.
+    assert client.post(f"/pledge/manage/{token}/withdraw/").status_code == 410
     assert Pledge.objects.get(pk=other.pk).status == S.APPROVED
 
 

@@ -32,3 +32,16 @@ def test_the_manage_form_asks_as_the_sign_up_form_does(site, page):
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(page, f"manage-no-commitment-{width}")
         assert_accessible(page)
+
+
+def test_a_link_from_before_an_address_change_says_why_it_stopped(site, page):
+    pledge = make_pledge(status=Pledge.Status.APPROVED)
+    token = make_manage_token(pledge)
+    Pledge.objects.filter(pk=pledge.pk).update(email="new@example.org")
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + f"/pledge/manage/{token}/")
+    expect(page.locator("h1")).to_have_text(
+        "This link stopped working when the email address changed"
+    )
+    screenshot(page, "manage-link-address-changed-375")
+    assert_accessible(page)
