@@ -92,6 +92,42 @@ def statement_field(**options):
     )
 
 
+# What a too-long answer is called in its message, by field name (the same on every
+# form): "Enter a job title of 100 characters or fewer."
+ANSWER_NAMES = {
+    "name": "an organisation name",
+    "postcode": "a postcode",
+    "website": "a website address",
+    "companies_house_number": "a Companies House number",
+    "charity_number": "a charity number",
+    "statement": "a statement",
+    "contact_name": "a name",
+    "contact_role": "a job title",
+    "email": "an email address",
+    "details": "a description",
+}
+DJANGO_INVALID_CHOICE = forms.ChoiceField.default_error_messages["invalid_choice"]
+
+
+class PlainMessages:
+    """Django's own words for a too-long answer ("Ensure this value has at most…") or an
+    unknown choice ("Select a valid choice…") put in ours, on every field of the form
+    that has not its own. A mixin for the public forms, before forms.Form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if getattr(field, "max_length", None) and "max_length" not in field.error_messages:
+                answer = ANSWER_NAMES.get(name)
+                field.error_messages["max_length"] = (
+                    f"Enter {answer} of {field.max_length:,} characters or fewer."
+                    if answer
+                    else f"Enter {field.max_length:,} characters or fewer."
+                )
+            if field.error_messages.get("invalid_choice") == DJANGO_INVALID_CHOICE:
+                field.error_messages["invalid_choice"] = "Choose one of the options."
+
+
 # What browsers may fill in for people, by field.
 AUTOCOMPLETE = {
     "name": "organization",
@@ -182,7 +218,7 @@ class CatchesBots:
         return shown is None or timezone.now().timestamp() - shown < min_seconds
 
 
-class PledgeForm(AsksThePledgeQuestions, CatchesBots, forms.ModelForm):
+class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.ModelForm):
     """The sign-up form: what the organisation tells us, checked field by field."""
 
     name = forms.CharField(
@@ -462,7 +498,7 @@ class PledgeForm(AsksThePledgeQuestions, CatchesBots, forms.ModelForm):
         ]
 
 
-class EmailForm(forms.Form):
+class EmailForm(PlainMessages, forms.Form):
     """An email address, for sending a fresh link to whoever signed with it."""
 
     email = forms.EmailField(
@@ -482,7 +518,7 @@ class EmailForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ManageForm(AsksThePledgeQuestions, forms.ModelForm):
+class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
     """What an organisation may change about its own pledge.
 
     It works on a copy: the pledge itself stays as stored until Pledge.update_details
@@ -733,7 +769,7 @@ class WallFilter(forms.Form):
         return any(self.value(name) for name in self.fields if name != "sort")
 
 
-class ReportForm(CatchesBots, forms.ModelForm):
+class ReportForm(PlainMessages, CatchesBots, forms.ModelForm):
     """A concern about a listing: what is wrong, in the reporter's words, and an address
     for a reply if they want one. Bots are caught as on the sign-up form: a honeypot, and
     the signed time the form was shown."""

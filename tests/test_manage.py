@@ -229,8 +229,9 @@ def test_a_new_name_must_not_belong_to_another_signatory(client, approved):
     [
         ("name", "", "Enter your organisation’s name."),
         ("website", "javascript:alert(1)", "Enter the website address"),
-        ("statement", "x" * 501, "Ensure this value has at most 500 characters"),
-        ("size", "huge", "Select a valid choice."),
+        ("statement", "x" * 501, "Enter a statement of 500 characters or fewer."),
+        ("size", "huge", "Choose one of the options."),
+        ("contact_role", "x" * 101, "Enter a job title of 100 characters or fewer."),
         ("commits_local_spend", None, "Tick at least one of the five commitments."),
     ],
 )

@@ -114,7 +114,7 @@ def test_nothing_about_a_report_is_public(client, approved):
         ({"reason": ""}, "reason", "Choose what is wrong with this listing."),
         ({"details": ""}, "details", "Tell us what is wrong with this listing."),
         ({"details": "   "}, "details", "Tell us what is wrong with this listing."),
-        ({"details": "x" * 2001}, "details", "at most 2000 characters"),
+        ({"details": "x" * 2001}, "details", "Enter a description of 2,000 characters or fewer."),
         ({"details": "Hidden\u202etext"}, "details", None),
         ({"details": "Null\x00byte"}, "details", None),
         ({"email": "not an address"}, "email", "Enter an email address in the right form"),

@@ -45,7 +45,7 @@ def test_resend_says_the_same_whether_or_not_a_pledge_waits(client, status, sent
     [
         ("", "Enter the email address you signed with."),
         ("not-an-email", "Enter an email address in the right form, like name@example.org"),
-        ("a" * 300 + "@example.org", "Ensure this value has at most 254 characters (it has 312)."),
+        ("a" * 300 + "@example.org", "Enter an email address of 254 characters or fewer."),
     ],
 )
 def test_resend_explains_a_bad_address(client, email, message):
