@@ -92,6 +92,15 @@ def statement_field(**options):
     )
 
 
+def in_page_form():
+    """The crispy helper of a form drawn inside the page's own <form>, which has the tag
+    and the CSRF token: crispy would add a second token."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 # What a too-long answer is called in its message, by field name (the same on every
 # form): "Enter a job title of 100 characters or fewer."
 ANSWER_NAMES = {
@@ -334,8 +343,7 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
         self.ask_the_pledge_questions()
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = in_page_form()
         self.helper.layout = Layout(
             Fieldset(
                 "About your organisation",
@@ -514,8 +522,7 @@ class EmailForm(PlainMessages, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = in_page_form()
 
 
 class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
@@ -578,8 +585,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
             if self.instance.is_public()
             else HTML("")
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = in_page_form()
         self.helper.layout = Layout(
             Fieldset(
                 "What the public sees",
@@ -812,8 +818,7 @@ class ReportForm(PlainMessages, CatchesBots, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.set_up_trap(visitor)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
+        self.helper = in_page_form()
         self.helper.layout = Layout(
             "reason",
             "details",
@@ -822,7 +827,6 @@ class ReportForm(PlainMessages, CatchesBots, forms.ModelForm):
             "started",
             Submit("submit", "Send your report"),
         )
-        self.helper.disable_csrf = True  # the page's form has its token
 
     def save(self, pledge):
         return Report.receive(pledge, **{f: getattr(self.instance, f) for f in self._meta.fields})

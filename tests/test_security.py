@@ -72,6 +72,29 @@ def test_every_response_carries_the_security_headers(client, url, settings, appr
         b"".join(response.streaming_content)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/pledge/",
+        "/pledge/resend/",
+        "/pledge/manage/",
+        "/pledge/manage/{token}/",
+        "/signatories/{slug}/report/",
+    ],
+)
+def test_each_form_sends_its_csrf_token_once(client, url, approved):
+    from tests.test_manage import answers, manage_url
+
+    # With a change waiting, the manage page has a second form, to withdraw it.
+    client.post(manage_url(approved), answers(approved, statement="New words."))
+    token = manage_url(approved).split("/")[-2]
+    html = client.get(url.format(slug=approved.slug, token=token)).content.decode()
+    forms = re.findall(r'<form method="post".*?</form>', html, re.S)
+    assert forms
+    for form in forms:
+        assert form.count('name="csrfmiddlewaretoken"') == 1
+
+
 def test_pages_load_nothing_from_other_sites_and_inline_nothing(client):
     html = client.get("/").content.decode()
     for tag in ("<script>", "<style", 'src="http', 'href="//', "style="):
