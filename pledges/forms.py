@@ -487,12 +487,16 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
 
     def _answer(self, name):
         field, value = self.fields[name], getattr(self.instance, name)  # as it will be kept
+        anchor = getattr(field, "error_anchor", f"id_{name}")
+        if isinstance(field.widget, forms.RadioSelect):
+            # Back to the choice made, which the browser focuses, not the group's first.
+            chosen = (radio.id_for_label for radio in self[name] if radio.data["value"] == value)
+            anchor = next(chosen, anchor)
         if name == "phone" and value:
             # Shown as a person in the UK writes it, though stored in international form.
             value = value.as_national
         elif getattr(field, "choices", None):
             value = dict(field.choices).get(value, value)
-        anchor = getattr(field, "error_anchor", f"id_{name}")
         return (field.label.removesuffix(" (optional)"), value or "", anchor, "text")
 
     def posted_back(self):

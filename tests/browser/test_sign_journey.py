@@ -155,3 +155,39 @@ def test_the_form_at_phone_width(site, page):
     expect(page.locator(".error-summary li")).to_have_count(12)
     screenshot(page, "sign-with-errors-phone")
     assert_accessible(page)
+
+
+def test_changing_a_radio_answer_goes_to_the_chosen_radio(site, page):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + "/pledge/")
+    page.get_by_label("Organisation name").fill("Colne Carpets")
+    page.get_by_role("radio", name="Charity").check()
+    page.get_by_label("Sector").select_option(index=3)
+    page.get_by_role("radio", name="Medium (50–249 employees)").check()
+    page.get_by_label("District").select_option(label="Pendle")
+    page.get_by_label("Postcode").fill("BB8 0AA")
+    page.get_by_label("We commit to pay the real Living Wage").check()
+    page.get_by_label("Contact name").fill("Sam Patel")
+    page.get_by_label("Job title").fill("Director")
+    page.get_by_label("Email address").fill("sam@colne-carpets.example")
+    page.get_by_label("I am authorised to sign on behalf of this organisation").check()
+    page.get_by_label("I agree to our organisation’s name, logo and statement").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your answers before signing")
+
+    for change, chosen in [
+        ("Change type of organisation", "Charity"),
+        ("Change number of employees", "Medium (50–249 employees)"),
+    ]:
+        page.get_by_role("button", name=change).click()
+        expect(page.locator("h1")).to_have_text("Sign the pledge")
+        radio = page.get_by_role("radio", name=chosen)
+        expect(radio).to_be_checked()
+        expect(radio).to_be_focused()
+        # Its question is in view above it, not scrolled off the top.
+        legend = radio.locator("xpath=ancestor::fieldset[1]/legend")
+        assert legend.evaluate("el => el.getBoundingClientRect().top") >= 0
+        screenshot(page, f"change-{chosen.split()[0].lower()}-375")
+        assert_accessible(page)
+        page.get_by_role("button", name="Continue").click()
+        expect(page.locator("h1")).to_have_text("Check your answers before signing")
