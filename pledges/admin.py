@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from backing_lancashire.spreadsheet import csv_response
 from pledges.forms import statement_field
@@ -126,15 +129,39 @@ class RejectForm(forms.Form):
         return cleaned
 
 
-class StaffLogoInput(forms.ClearableFileInput):
-    """Links the current logo through the admin, which shows it whatever the pledge's
-    status (the public address answers only while the pledge is approved)."""
+class StaffLogoInput(AdminFileWidget):
+    """Shows and links the current logo through the admin, which shows it whatever the
+    pledge's status (the public address answers only while the pledge is approved).
+
+    The admin's own file input, whose paragraph keeps "Change: Choose file" on a line of
+    its own (the plain one ran past the right edge at 1280 px), with the logo above it.
+    """
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if self.is_initial(value):
             context["widget"]["value"] = StaffLogoLink(value.name)
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        control = super().render(name, value, attrs, renderer)
+        if not self.is_initial(value):
+            return control
+        logo = StaffLogoLink(value.name).url
+        return format_html(
+            '<p class="staff-logo"><img src="{}" alt="The logo now" width="120" height="120">'
+            "</p>{}",
+            logo,
+            control,
+        )
+
+
+class StaffPhoneInput(RegionalPhoneNumberWidget):
+    """A UK number as the rest of the site writes it (01706 123456): the admin's own text
+    input would show it as stored, +441706123456."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "vTextField", **(attrs or {})})
 
 
 class StaffLogoLink(str):
@@ -225,7 +252,10 @@ class PledgeAdmin(admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve_selected", "reject_selected", "withdraw_selected", "export_csv"]
     inlines = [PledgeEventInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        PhoneNumberField: {"widget": StaffPhoneInput},
+    }
     change_form_template = "admin/pledges/pledge/change_form.html"
     readonly_fields = [
         "slug",
