@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # (those pages also say noindex, see `private_page`).
 KEPT_OUT = [
     "/admin/",
+    "/pledge/check-your-answers/",
     "/pledge/check-your-email/",
     "/pledge/verify/",
     "/pledge/resend/",

@@ -10,6 +10,7 @@ app_name = "pledges"
 
 urlpatterns = [
     path("pledge/", views.sign, name="sign"),
+    path("pledge/check-your-answers/", views.check_answers, name="check_answers"),
     path("pledge/check-your-email/", views.check_email, name="check_email"),
     path("pledge/kept-logo/<str:reference>", views.pending_logo, name="pending_logo"),
     path("pledge/verify/<str:token>/", views.verify, name="verify"),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
 
 from backing_lancashire import exports, freshness
@@ -58,11 +59,11 @@ def sign(request):
     # "confirm" to be saved, or with "change" to show the form again.
     if request.method == "POST" and form.is_valid() and "change" not in request.POST:
         if "confirm" not in request.POST:
-            return render(
-                request,
-                "pledges/check_answers.html",
-                {"form": form, "title": "Check your answers before signing"},
-            )
+            # Through a redirect (Post/Redirect/Get), so that Back from "check your
+            # email" comes to a page rather than "Confirm form resubmission". The
+            # answers wait in the visitor's own session, until they are sent.
+            request.session[ANSWERS] = form.posted_back()
+            return redirect("pledges:check_answers")
         # Only a form that would be saved is checked for bots, so that a person who
         # sends it half-filled straight away still sees what to fix.
         if form.looks_automated(settings.PLEDGE_MIN_FILL_SECONDS):
@@ -80,6 +81,10 @@ def sign(request):
             form.release_token()  # not taken: the person may send it again
             raise
         return sent(request, form)
+    return sign_page(request, form)
+
+
+def sign_page(request, form):
     name = (form["name"].value() or "").strip() if form.is_bound else ""
     before, after = pledge_parts()
     return render(
@@ -95,10 +100,32 @@ def sign(request):
     )
 
 
+ANSWERS = "pledge_answers"  # the session's answers to check, as the form sent them
+
+
+@require_safe
+@never_cache
+def check_answers(request):
+    """The answers a visitor sent, to check before signing: checked afresh, as a name may
+    have been taken since. Without answers (sent already, or none), the form."""
+    answers = request.session.get(ANSWERS)
+    if not answers:
+        return redirect("pledges:sign")
+    form = PledgeForm(dict(answers), visitor=request.META.get("CSRF_COOKIE", ""))
+    if not form.is_valid():
+        return sign_page(request, form)
+    return render(
+        request,
+        "pledges/check_answers.html",
+        {"form": form, "title": "Check your answers before signing"},
+    )
+
+
 def sent(request, form):
     """On to "check your email", which names the address this visitor gave (kept in their
     own session, so the page tells nobody else anything)."""
     request.session["signed_with"] = form.cleaned_data["email"]
+    request.session.pop(ANSWERS, None)  # sent: Back finds the form, not them to send again
     return redirect("pledges:check_email")
 
 

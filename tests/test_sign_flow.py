@@ -52,7 +52,11 @@ def answers(client, **overrides):
 
 
 def hidden_fields(response):
-    """The answers a check-your-answers page sends back, as a browser would."""
+    """The answers a check-your-answers page sends back, as a browser would, after the
+    redirect to it that a valid form is answered with."""
+    if response.status_code == 302:
+        assert response["Location"] == "/pledge/check-your-answers/"
+        response = response.client.get(response["Location"])
     page = response.content.decode()
     form = re.search(r'<form method="post" action="/pledge/" class="check-answers">.*?</form>',
                      page, re.S).group(0)  # fmt: skip
@@ -78,8 +82,12 @@ def pending_files():
 
 
 def test_a_valid_form_shows_the_answers_to_check_and_saves_nothing(client):
-    response = client.post("/pledge/", answers(client, phone="01772123456", sector="hospitality"))
-    assert response.status_code == 200
+    response = client.post(
+        "/pledge/", answers(client, phone="01772123456", sector="hospitality"), follow=True
+    )
+    # Through a redirect, so that Back from "check your email" finds a page to show.
+    assert response.redirect_chain == [("/pledge/check-your-answers/", 302)]
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert "<h1>Check your answers before signing</h1>" in page
     for shown in [
@@ -150,6 +158,22 @@ def test_the_form_token_is_spent_only_by_the_final_submit_and_only_once(client):
     client.post("/pledge/", {**sent_back, "confirm": "yes"})
     client.post("/pledge/", {**sent_back, "confirm": "yes"})  # a replay
     assert Pledge.objects.count() == 1
+
+
+def test_once_sent_the_answers_are_not_offered_again(client):
+    # Back from "check your email" comes to the check page's address: the form, empty.
+    sent_back = hidden_fields(client.post("/pledge/", answers(client)))
+    client.post("/pledge/", {**sent_back, "confirm": "yes"})
+    back = client.get("/pledge/check-your-answers/")
+    assert back["Location"] == "/pledge/"
+    assert Pledge.objects.count() == 1
+
+
+def test_a_name_taken_while_checking_shows_the_form_with_the_answers(client):
+    client.post("/pledge/", answers(client))
+    make_pledge(status=Pledge.Status.APPROVED, name="Ribble Valley Bakery")
+    page = client.get("/pledge/check-your-answers/").content.decode()
+    assert "There is a problem" in page and 'value="Jo Baker"' in page
 
 
 def test_a_mistake_on_the_check_page_goes_back_to_the_form(client):

@@ -107,6 +107,12 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_q
     assert "sam@pendle-widgets.example" in page.locator("main").inner_text()
     screenshot(page, "check-your-email-named-1280")
     assert_accessible(page)
+    # Back comes to a page, not "Confirm form resubmission": the answers are sent, so the
+    # check page's address gives the form.
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("Sign the pledge")
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text("Check your email")
     pledge = Pledge.objects.get()
     assert pledge.contact_role == "Director" and pledge.logo
     send_queued()
