@@ -32,6 +32,8 @@ from pledges.models import (
     already_signed,
 )
 from pledges.tokens import (
+    LINK_MAX_AGE,
+    MANAGE_MAX_AGE,
     BadLink,
     make_manage_token,
     read_email_token,
@@ -254,6 +256,10 @@ def link_problem(request, bad, resend_url="pledges:resend"):
         {
             "expired": bad.expired,
             "resend_url": resend_url,
+            # How long this kind of link works: a week to confirm, a month to manage.
+            "lasts_days": (
+                MANAGE_MAX_AGE if resend_url == "pledges:manage_request" else LINK_MAX_AGE
+            ).days,
             "withdrawn": bad.withdrawn,
             "address_changed": bad.address_changed,
             "title": (

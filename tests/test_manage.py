@@ -326,6 +326,7 @@ def test_an_expired_manage_link_offers_a_new_one(client, approved):
     assert response.status_code == 400
     html = response.content.decode()
     assert "This link has expired" in html and 'href="/pledge/manage/"' in html
+    assert "Links to manage a pledge work for 30 days, and this one is older." in html
 
 
 @pytest.mark.parametrize("token", ["x", "W10:1tAb:abc", "a" * 3000])

@@ -99,6 +99,7 @@ def test_an_expired_link_offers_a_new_one(client, unverified):
     assert response.status_code == 400
     html = response.content.decode()
     assert "This link has expired" in html
+    assert "Confirmation links work for 7 days, and this one is older." in html
     assert 'href="/pledge/resend/"' in html
     assert Pledge.objects.get().status == Pledge.Status.UNVERIFIED
 
