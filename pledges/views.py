@@ -65,6 +65,9 @@ def sign(request):
             # email" comes to a page rather than "Confirm form resubmission". The
             # answers wait in the visitor's own session, until they are sent.
             request.session[ANSWERS] = form.posted_back()
+            # Contact details kept no longer than the form itself works: the session
+            # ends then, and `clearsessions` removes it.
+            request.session.set_expiry(settings.PLEDGE_FORM_MAX_AGE)
             return redirect("pledges:check_answers")
         # Only a form that would be saved is checked for bots, so that a person who
         # sends it half-filled straight away still sees what to fix.

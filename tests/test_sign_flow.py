@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from pledges.logos import PENDING
 from pledges.models import Pledge
@@ -167,6 +168,17 @@ def test_once_sent_the_answers_are_not_offered_again(client):
     back = client.get("/pledge/check-your-answers/")
     assert back["Location"] == "/pledge/"
     assert Pledge.objects.count() == 1
+
+
+def test_the_waiting_answers_are_kept_no_longer_than_the_form_works(client, settings):
+    from django.contrib.sessions.models import Session
+
+    client.post("/pledge/", answers(client))
+    (session,) = Session.objects.all()
+    left = session.expire_date - timezone.now()
+    assert (
+        settings.PLEDGE_FORM_MAX_AGE - timedelta(minutes=1) < left <= settings.PLEDGE_FORM_MAX_AGE
+    )
 
 
 def test_a_name_taken_while_checking_shows_the_form_with_the_answers(client):
