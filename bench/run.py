@@ -298,6 +298,10 @@ def summarise(name, path, kind, runs, queries):
     }
     if kind == "post":
         row["accepted"] = sum(r["accepted"] for r in runs)
+        # Answers other than the redirect to "check your email" (a form shown again),
+        # with the last one's status, to tell why a sign-up was not accepted.
+        row["not_accepted"] = sum(r["other"] for r in runs)
+        row["not_accepted_status"] = max(r["other_status"] for r in runs)
         row["rows_added"] = sum(r["rows_added"] for r in runs)
         # wrk stops counting when time is up, but requests already sent still finish:
         # a few more rows than counted answers is expected, fewer would be a lost pledge.

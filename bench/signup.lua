@@ -9,6 +9,8 @@ local run = os.getenv("BENCH_RUN_ID") or "run"
 counter = 0
 thread_id = 0
 accepted = 0
+other = 0
+other_status = 0
 local threads = {}
 
 setup = function(thread)
@@ -46,20 +48,26 @@ end
 response = function(status, headers, body)
   if status == 302 then
     accepted = accepted + 1
-  elseif status ~= 302 and os.getenv("BENCH_DEBUG") then
-    io.stderr:write(status, " ", body:sub(1, 300), "\n")
+  else
+    other = other + 1
+    other_status = status  -- the last answer that was not "on to check your email"
+    if os.getenv("BENCH_DEBUG") then io.stderr:write(status, " ", body:sub(1, 300), "\n") end
   end
 end
 
 done = function(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("accepted") end
+  local total, others, status = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("accepted")
+    others = others + thread:get("other")
+    if thread:get("other_status") ~= 0 then status = thread:get("other_status") end
+  end
   local e = summary.errors
   io.write(string.format(
     '{"requests": %d, "duration_us": %d, "bytes": %d, "errors_status": %d, ' ..
     '"errors_socket": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"accepted": %d}\n',
+    '"accepted": %d, "other": %d, "other_status": %d}\n',
     summary.requests, summary.duration, summary.bytes, e.status,
     e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, total))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max, total, others, status))
 end

@@ -50,7 +50,10 @@ def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
         assert row["errors"] == 0, row
         assert row["requests_per_s"]["median"] > 0, row
     post = data["endpoints"][-1]
-    assert post["accepted"] > 0
+    told = ("accepted", "not_accepted", "not_accepted_status", "rows_added", "errors")
+    answers = str({name: post[name] for name in told})
+    assert post["accepted"] > 0, answers
+    assert post["not_accepted"] == 0, answers
     assert post["lost"] == 0 and post["duplicated"] == 0
     assert 0 <= post["finished_after_time_up"] <= 4  # at most one per connection
     assert data["csv_download"]["bytes"] > 0
