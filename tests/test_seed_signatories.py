@@ -37,3 +37,17 @@ def test_seeding_leaves_the_planner_statistics_of_the_new_rows():
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'pledges_pledge'")
         assert cursor.fetchone()[0] == 300  # -1, "never analysed", without it
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's visibility map")
+@pytest.mark.django_db(transaction=True)
+def test_seeding_outside_a_transaction_leaves_the_table_vacuumed():
+    # Without VACUUM no page is marked all-visible, and every index-only scan of the
+    # wall's searches reads each row from the table as well.
+    call_command("seed_signatories", 300, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'pledges_pledge'"
+        )
+        pages, visible = cursor.fetchone()
+    assert pages > 0 and visible == pages
