@@ -19,7 +19,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from backing_lancashire import freshness
 from pledges import tasks, validators
-from pledges.status import ACTIVE, MANAGEABLE, Status
+from pledges.status import ACTIVE, LISTED, MANAGEABLE, Status
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
 from pledges.wording import pledge_text
 
@@ -106,6 +106,8 @@ PUBLIC_FIELDS = [
     *COMMITMENT_FIELDS,
     "submitted_at",
     "approved_at",
+    "affirmed_at",
+    "lapsed_at",
 ]
 # Who signed and how to reach them: erased when an organisation withdraws.
 CONTACT_FIELDS = [
@@ -370,6 +372,13 @@ class Pledge(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     verified_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # When the organisation last stood by its pledge: its approval, then each yearly
+    # check-in (pledges.checkins says what falls due when).
+    affirmed_at = models.DateTimeField("last affirmed", null=True, blank=True)
+    # The check-in reminders sent since then (0, 1 or 2): each is sent once, however often
+    # run_checkins runs, and a check-in starts the count again.
+    checkin_reminders = models.PositiveSmallIntegerField(default=0, editable=False)
+    lapsed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField("personal data erased", null=True, blank=True)
@@ -611,6 +620,8 @@ class Pledge(models.Model):
             by=by,
             stamp="approved_at",
             email="approved",
+            affirmed_at=timezone.now(),
+            checkin_reminders=0,
         )
 
     def reject(self, *, by, reason, note=""):
@@ -661,7 +672,7 @@ class Pledge(models.Model):
                 row = Pledge.objects.select_for_update().get(pk=self.pk)
                 if row.status not in MANAGEABLE:
                     raise PledgeStateError(row, "update")
-                held = row.is_public()
+                held = row.status in LISTED
                 # A new address takes effect once its owner opens the link sent there.
                 address = changes.pop("email", row.email)
                 asked = address.lower() != row.email.lower()
@@ -800,6 +811,9 @@ class PledgeEvent(models.Model):
         CHANGE_APPROVED = "change_approved", "Approve the change"
         CHANGE_REJECTED = "change_rejected", "Reject the change"
         CHANGE_WITHDRAWN = "change_withdrawn", "Withdraw the change"
+        REMINDED = "reminded", "Remind to check in"
+        AFFIRMED = "affirmed", "Check in"
+        LAPSED = "lapsed", "Lapse"
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -3,6 +3,7 @@
 import io
 import itertools
 import time
+from datetime import timedelta
 
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -78,10 +79,21 @@ def make_pledge(status=Pledge.Status.UNVERIFIED, **fields):
     if status != Pledge.Status.UNVERIFIED:
         stamps = {
             Pledge.Status.PENDING: {"verified_at": timezone.now()},
-            Pledge.Status.APPROVED: {"verified_at": timezone.now(), "approved_at": timezone.now()},
+            Pledge.Status.APPROVED: {
+                "verified_at": timezone.now(),
+                "approved_at": timezone.now(),
+                "affirmed_at": timezone.now(),
+            },
+            Pledge.Status.LAPSED: {
+                "verified_at": timezone.now(),
+                "approved_at": timezone.now() - timedelta(days=500),
+                "affirmed_at": timezone.now() - timedelta(days=500),
+                "lapsed_at": timezone.now(),
+            },
             Pledge.Status.REJECTED: {"rejected_at": timezone.now()},
             Pledge.Status.WITHDRAWN: {"withdrawn_at": timezone.now()},
         }[status]
+        stamps.update({k: v for k, v in fields.items() if k in stamps})
         Pledge.objects.filter(pk=pledge.pk).update(status=status, **stamps)
         pledge.refresh_from_db()
     return pledge

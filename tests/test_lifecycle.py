@@ -80,8 +80,9 @@ def test_a_stale_copy_cannot_move_a_pledge_twice(staff, pending):
     assert Pledge.objects.get(pk=pending.pk).status == S.APPROVED
 
 
-def test_active_pledges_are_the_pending_and_approved():
-    # Which are public: test_privacy.py.
+def test_active_pledges_are_the_pending_approved_and_lapsed():
+    # Which are public: test_privacy.py. A lapsed pledge keeps its organisation's place.
     for status in S:
         make_pledge(status=status)
-    assert sorted(p.status for p in Pledge.objects.active()) == sorted([S.PENDING, S.APPROVED])
+    active = sorted(p.status for p in Pledge.objects.active())
+    assert active == sorted([S.PENDING, S.APPROVED, S.LAPSED])
