@@ -269,6 +269,11 @@ CONTACT["press_phone"] = env_str("PRESS_PHONE", CONTACT["phone"])
 REVIEW_DAYS = env_int("REVIEW_DAYS", 5)
 if REVIEW_DAYS < 1:
     fail("REVIEW_DAYS must be 1 or more.")
+# How long a pledge stays listed, marked "check-in due", once its year is up; then it
+# lapses (pledges.checkins).
+CHECKIN_GRACE_DAYS = env_int("CHECKIN_GRACE_DAYS", 30)
+if CHECKIN_GRACE_DAYS < 0:
+    fail("CHECKIN_GRACE_DAYS must be 0 or more.")
 # The emails anyone can have the site send (confirmation and manage links), counted per
 # recipient address whichever client asked: one of each kind per window, and so many a
 # day in all (pledges.tasks.LIMITED).

@@ -159,3 +159,40 @@ def change_rejection(pledge, *, change):
         **pledge_links(pledge),
     }
     send("change_rejected", [pledge.email], context)
+
+
+def checkin_reminder(pledges, *, unlisted=0):
+    """Time to check in: for each pledge reminded, the day its year is up and the day it
+    lapses, and a private link to the check-in page."""
+    from pledges.checkins import due_on, lapses_on  # the rules, not the models
+
+    entries = [
+        {
+            "name": pledge.name,
+            "affirmed": pledge.affirmed_at,
+            "due": due_on(pledge.affirmed_at),
+            "lapses": lapses_on(pledge.affirmed_at),
+            "checkin_link": absolute(reverse("pledges:checkin", args=[make_manage_token(pledge)])),
+        }
+        for pledge in pledges
+    ]
+    names = {pledge.contact_name for pledge in pledges}
+    context = {
+        "entries": entries,
+        "unlisted": unlisted,
+        "contact_name": names.pop() if len(names) == 1 else "",
+        "manage_days": MANAGE_MAX_AGE.days,
+    }
+    send("checkin", [pledges[0].email], context)
+
+
+def lapse(pledge):
+    """The pledge has lapsed: how to be listed again."""
+    context = {"pledge": pledge, "manage_request": absolute(reverse("pledges:manage_request"))}
+    send("lapsed", [pledge.email], context)
+
+
+def relisted(pledge, *, to):
+    """A lapsed organisation checked in, and is listed again at once: for moderators."""
+    link = absolute(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
+    send("relisted", [to], {"pledge": pledge, "link": link})

@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from phonenumber_field.formfields import PhoneNumberField
 
+from pledges.checkins import Standing, condition
 from pledges.logos import clean_logo, drop_pending, keep_pending, pending_image, read_pending
 from pledges.models import (
     EDITABLE,
+    PUBLIC_FIELDS,
     District,
     OrganisationType,
     Pledge,
@@ -627,6 +629,48 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
         return changes
 
 
+class CheckInForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
+    """The yearly check-in: the organisation stands by its pledge, and may change what it
+    commits to (a change is held for review, as any change to what the public sees).
+
+    It works on a copy of the pledge, showing a change waiting for review as it was left.
+    """
+
+    stand_by = forms.BooleanField(
+        error_messages={
+            "required": "Tick the box to say that your organisation still stands by its "
+            "pledge. If it no longer does, you can withdraw the pledge instead."
+        },
+    )
+
+    class Meta:
+        model = Pledge
+        fields = COMMITMENT_FIELDS
+        labels = COMMITMENT_LABELS
+
+    def __init__(self, *args, instance, **kwargs):
+        self.proposed = instance.changes.filter(status=ProposedChange.Status.OPEN).first()
+        waiting = self.proposed.values if self.proposed else {}
+        instance = copy.copy(instance)
+        for field in COMMITMENT_FIELDS:
+            setattr(instance, field, waiting.get(field, getattr(instance, field)))
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["stand_by"].label = f"We, {instance.name}, still stand by our pledge"
+        self.ask_the_pledge_questions()
+        self.helper = in_page_form()
+        self.helper.layout = Layout(
+            Fieldset("Do you still stand by your pledge?", "stand_by"), commitments_fieldset()
+        )
+
+    def changed_commitments(self):
+        """The whole public change to hold for review, or None when the commitments are
+        as shown: a change already waiting keeps its other fields."""
+        if not any(name in self.changed_data for name in COMMITMENT_FIELDS):
+            return None
+        waiting = self.proposed.values if self.proposed else {}
+        return {**waiting, **{name: self.cleaned_data[name] for name in COMMITMENT_FIELDS}}
+
+
 # Words a name may spell either way: searching for one finds the other too.
 SAME_WORDS = [{"ltd", "limited"}, {"centre", "center"}, {"organisation", "organization"}]
 
@@ -711,6 +755,17 @@ class WallFilter(forms.Form):
         required=False,
         choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
     )
+    standing = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Standing",
+        required=False,
+        choices=[
+            ("", "Current and check-in due"),
+            (Standing.CURRENT, "Current: affirmed within the year"),
+            (Standing.DUE, "Check-in due"),
+            (Standing.LAPSED, "Lapsed"),
+        ],
+    )
     sort = forms.ChoiceField(widget=RememberedSelect, label="Sort", required=False, choices=SORTS)
 
     def __init__(self, data):
@@ -738,6 +793,12 @@ class WallFilter(forms.Form):
         return self.cleaned_data.get(name) or ""
 
     def filter(self, pledges):
+        # Listed pledges, public fields only: by default those approved (current or due),
+        # as the counts and the map have them; a lapsed one only when asked for.
+        if standing := self.value("standing"):
+            pledges = pledges.filter(condition(standing)).only(*PUBLIC_FIELDS, "status")
+        else:
+            pledges = pledges.for_public_display()
         # Every word, anywhere in the name and in any order, so that "bakery bacup" and
         # "bac bak" both find "Bacup Bakery & Sons". On PostgreSQL a trigram index
         # answers each word (migration 0012); SQLite reads the table.
@@ -769,7 +830,7 @@ class WallFilter(forms.Form):
         shown = []
         if q := self.value("q"):
             shown.append(("Search", f"“{q}”"))
-        for name in ("district", "sector", "type", "size", "commitment"):
+        for name in ("district", "sector", "type", "size", "commitment", "standing"):
             if value := self.value(name):
                 field = self.fields[name]
                 shown.append((field.label, dict(field.choices)[value]))

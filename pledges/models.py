@@ -227,7 +227,11 @@ class PledgeQuerySet(models.QuerySet):
 
     def for_public_display(self):
         """Approved pledges with their public fields only: nothing private is even loaded."""
-        return self.public().only(*PUBLIC_FIELDS)
+        return self.public().only(*PUBLIC_FIELDS, "status")
+
+    def listed(self):
+        """Approved and lapsed pledges, each with a page of its own, public fields only."""
+        return self.filter(status__in=LISTED).only(*PUBLIC_FIELDS, "status")
 
     def active(self):
         return self.filter(status__in=ACTIVE)
@@ -285,6 +289,7 @@ class Pledge(models.Model):
     Status = Status
     ACTIVE = ACTIVE
     MANAGEABLE = MANAGEABLE
+    LISTED = LISTED
 
     # Public once approved.
     name = models.CharField(
@@ -657,6 +662,21 @@ class Pledge(models.Model):
                 # Confirmed to the address about to be erased, so it is named now.
                 tasks.queue("withdrawn", self, to=self.email)
                 self.erase_personal_data()
+
+    def check_in(self):
+        """The organisation stands by its pledge for another year, through its link.
+
+        A lapsed pledge is listed again at once, and moderators are told.
+        """
+        self._move(
+            PledgeEvent.Action.AFFIRMED,
+            self.Status.APPROVED,
+            allowed_from=LISTED,
+            stamp="affirmed_at",
+            email="relisted" if self.status == self.Status.LAPSED else None,
+            checkin_reminders=0,
+            lapsed_at=None,
+        )
 
     def update_details(self, changes, *, by=None):
         """Apply the organisation's own changes, through its manage link.

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -86,6 +87,15 @@ KINDS = {
         lambda pledge, report: tell_moderators(pledge, "report_moderator", report=report),
     ),
     "report_moderator": ("moderator's notice of a concern", list(Status), emails.report),
+    # The yearly check-in (pledges.checkins): reminders, and the notice of a lapse.
+    "checkin": ("check-in reminder", [Status.APPROVED], emails.checkin_reminder),
+    "lapsed": ("notice of a lapse", [Status.LAPSED], emails.lapse),
+    "relisted": (
+        "moderators' notice of a return",
+        [Status.APPROVED],
+        lambda pledge: tell_moderators(pledge, "relisted_moderator"),
+    ),
+    "relisted_moderator": ("moderator's notice of a return", [Status.APPROVED], emails.relisted),
 }
 
 # The emails anyone can cause, by signing up with an address or asking for a link to be
@@ -93,7 +103,10 @@ KINDS = {
 # at once, and takes a turn (SentEmail.take_turn): one of each kind per window and a few
 # a day, however many pledges and clients ask. Approvals and rejections follow a staff
 # decision and moderators' notices go to staff, so those are not limited.
-LIMITED = {"verify", "manage"}
+LIMITED = {"verify", "manage", "checkin"}
+# Which of the address's pledges a limited email lists, beyond the kind's statuses: a
+# reminder lists those reminded and not checked in since, not every approved one.
+LISTS = {"checkin": Q(checkin_reminders__gt=0)}
 # Sent to an address the visitor gave ("to"), not the pledge's: limited per that address
 # in the same way, and, as there is no pledge of that address to cover, never deferred.
 LIMITED_TO = {"new_email"}
@@ -104,7 +117,12 @@ MOST_LISTED = 10
 
 def queue(kind, pledge, **extra):
     """Queue an email of `kind` (a key of KINDS) about `pledge`."""
-    deliver.enqueue(kind, pledge.pk, **extra)
+    queue_for(pledge.pk, kind, **extra)
+
+
+def queue_for(pledge_id, kind, **extra):
+    """The same, by the pledge's id alone (for a command acting on many rows at once)."""
+    deliver.enqueue(kind, pledge_id, **extra)
 
 
 def take_turn(kind, pledge, pledges):
@@ -195,7 +213,8 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
             return f"not sent: this address has had its {name} email for now"
         turn = row.pk
     if kind in LIMITED:
-        fitting = pledges.filter(status__in=statuses, email__iexact=pledge.email)
+        fitting = pledges.filter(LISTS.get(kind, Q()), status__in=statuses)
+        fitting = fitting.filter(email__iexact=pledge.email)
         about = list(fitting.order_by("-submitted_at", "-pk")[:MOST_LISTED])
         if not about:
             return dropped(pledge, name)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pledge/manage/sent/", views.manage_sent, name="manage_sent"),
     path("pledge/manage/<str:token>/", views.manage, name="manage"),
     path("pledge/manage/<str:token>/withdraw/", views.manage_withdraw, name="manage_withdraw"),
+    path("pledge/manage/<str:token>/check-in/", views.checkin, name="checkin"),
     path(
         "pledge/manage/<str:token>/withdraw-changes/",
         views.manage_withdraw_change,

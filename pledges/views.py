@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_http_methods, require_safe
@@ -19,9 +20,16 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from backing_lancashire import exports, freshness
 from backing_lancashire.decorators import cached_page, private_page
 from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
-from pledges import open_data, stats, tasks, tilemap
+from pledges import checkins, history, open_data, stats, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
-from pledges.forms import EmailForm, ManageForm, PledgeForm, ReportForm, WallFilter
+from pledges.forms import (
+    CheckInForm,
+    EmailForm,
+    ManageForm,
+    PledgeForm,
+    ReportForm,
+    WallFilter,
+)
 from pledges.logos import STORED_NAME, logo_file, pending_file, read_pending
 from pledges.models import (
     DuplicatePledge,
@@ -239,14 +247,22 @@ def resent(request):
 @require_safe
 @cached_page
 def detail(request, slug):
-    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    pledge = get_object_or_404(Pledge.objects.listed(), slug=slug)
+    standing = checkins.standing(pledge)
+    lapsed = standing == checkins.Standing.LAPSED
     return render(
         request,
         "pledges/detail.html",
         {
             "pledge": pledge,
+            "standing": standing,
+            "history": history.public(pledge),
             "title": pledge.name,
-            "description": f"{pledge.name} is backing Lancashire.",
+            "description": (
+                f"{pledge.name}'s Backing Lancashire pledge has lapsed."
+                if lapsed
+                else f"{pledge.name} is backing Lancashire."
+            ),
         },
     )
 
@@ -325,6 +341,8 @@ def manage(request, token):
             "pledge": pledge,
             "token": token,
             "proposed": form.proposed.comparison(logo_urls) if form.proposed else [],
+            "standing": checkins.standing(pledge),
+            "due": checkins.due_on(pledge.affirmed_at) if pledge.affirmed_at else None,
             "title": "Manage your pledge",
             "canonical": "/pledge/manage/",
         },
@@ -344,6 +362,53 @@ def manage_message(applied, proposed, before):
     if applied:
         return "Your changes are saved."
     return "Nothing had changed, so nothing was saved."
+
+
+@require_http_methods(["GET", "POST"])
+@private_page
+def checkin(request, token):
+    """The yearly check-in, from the reminder's link or the manage page: the organisation
+    stands by its pledge for another year, perhaps changing its commitments."""
+    try:
+        pledge = managed_pledge(token)
+    except BadLink as bad:
+        return link_problem(request, bad, "pledges:manage_request")
+    if pledge.status not in Pledge.LISTED:  # waiting for its first review: nothing to affirm
+        return redirect("pledges:manage", token=token)
+    if request.method == "POST":
+        if over_limit(request, "manage", times=4):
+            return too_many(request)
+        form = CheckInForm(request.POST, instance=pledge)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    pledge.check_in()
+                    change = form.changed_commitments()
+                    proposed = change is not None and pledge.update_details(change)[1]
+            except PledgeStateError:  # withdrawn by staff since the page was opened
+                return link_problem(request, BadLink(), "pledges:manage_request")
+            until = date_format(timezone.localtime(checkins.due_on(pledge.affirmed_at)), "j F Y")
+            message = f"Thank you: your pledge is affirmed until {until}."
+            if proposed:
+                message += " Our team will check the change to your commitments before it shows."
+            messages.success(request, message)
+            return redirect("pledges:manage", token=token)
+    else:
+        form = CheckInForm(instance=pledge)
+    return render(
+        request,
+        "pledges/checkin.html",
+        {
+            "form": form,
+            "pledge": pledge,
+            "token": token,
+            "standing": checkins.standing(pledge),
+            "due": checkins.due_on(pledge.affirmed_at) if pledge.affirmed_at else None,
+            "lapses": checkins.lapses_on(pledge.affirmed_at) if pledge.affirmed_at else None,
+            "title": "Check in",
+            "canonical": "/pledge/manage/",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -430,14 +495,42 @@ def manage_sent(request):
 
 
 @require_safe
-def render_badge(request, pledge):
+def render_badge(request, pledge, standing=checkins.Standing.CURRENT):
     """The badge's image; the admin's preview shows it before the pledge is approved."""
-    return render(request, "pledges/badge.svg", {"pledge": pledge}, content_type="image/svg+xml")
+    return render(
+        request,
+        "pledges/badge.svg",
+        {"pledge": pledge, "standing": standing},
+        content_type="image/svg+xml",
+    )
 
 
+def badged(slug):
+    """The pledge a badge is for, with its standing now: once listed, a badge always
+    answers, so that a withdrawn or lapsed pledge's badge says so rather than vanish."""
+    pledge = get_object_or_404(
+        Pledge.objects.filter(approved_at__isnull=False).only(
+            "name", "status", "approved_at", "affirmed_at", "lapsed_at"
+        ),
+        slug=slug,
+        status__in=[*Pledge.LISTED, Pledge.Status.WITHDRAWN],
+    )
+    return pledge, checkins.standing(pledge)
+
+
+def badge_etag(request, slug):
+    pledge, standing = badged(slug)
+    affirmed = f"{pledge.affirmed_at:%Y-%m}" if pledge.affirmed_at else ""
+    return f"{standing}:{affirmed}:{freshness.version()}"
+
+
+@require_safe
+@condition(etag_func=badge_etag)
 def badge(request, slug):
-    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
-    response = render_badge(request, pledge)
+    pledge, standing = badged(slug)
+    response = render_badge(request, pledge, standing)
+    # Drawn for the pledge as it stands when fetched; kept briefly, then checked again
+    # with its ETag, so that a lapse or withdrawal shows on a signatory's site in minutes.
     response["Cache-Control"] = "public, max-age=300"
     # Shown on other organisations' sites, so it must not be blocked there.
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -511,7 +604,8 @@ class SearchPaginator(LimitedPaginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        loaded = self.object_list.model.objects.for_public_display().order_by().in_bulk(ids)
+        # By id among the listed: the ids came from the search and its filters already.
+        loaded = Pledge.objects.listed().in_bulk(ids)
         return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)
 
 
@@ -520,7 +614,7 @@ class SearchPaginator(LimitedPaginator):
 def wall(request):
     filters = WallFilter(request.GET)
     paging = SearchPaginator if filters.value("q") else LimitedPaginator
-    paginator = paging(filters.filter(Pledge.objects.for_public_display()), PER_PAGE)
+    paginator = paging(filters.filter(Pledge.objects.all()), PER_PAGE)
     # Past the end shows the last page rather than an error.
     page = paginator.get_page(page_number(request.GET.get("page")))
     figures = stats.impact()

@@ -173,7 +173,7 @@ def test_a_previewed_logo_is_served_through_the_admin(mod_client):
 def test_a_previewed_badge_is_served_through_the_admin(mod_client, pending):
     html = mod_client.get(f"{CHANGELIST}{pending.pk}/preview/").content.decode()
     staff_url = f"/admin/pledges/pledge/{pending.pk}/badge.svg"
-    assert f'<img src="{staff_url}" alt="We’re Backing Lancashire"' in html
+    assert f'<img src="{staff_url}" alt="{pending.name} is backing Lancashire"' in html
     badge = mod_client.get(staff_url)
     assert badge.status_code == 200 and badge["Content-Type"] == "image/svg+xml"
     assert "private" in badge["Cache-Control"]

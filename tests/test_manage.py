@@ -308,7 +308,9 @@ def test_withdrawing_asks_first_then_erases_contact_details(client, approved):
     assert (approved.contact_name, approved.contact_role, approved.email) == ("", "", "")
     assert (str(approved.phone), approved.postcode) == ("", "")
     assert client.get(f"/signatories/{approved.slug}/").status_code == 404
-    assert client.get(f"/signatories/{approved.slug}/badge.svg").status_code == 404
+    # A badge shown on the organisation's own site says so now, and claims nothing.
+    badge = client.get(f"/signatories/{approved.slug}/badge.svg").content.decode()
+    assert "Pledge withdrawn" in badge and "We’re Backing" not in badge
     # The link is spent, and says why.
     spent = client.get(url)
     assert spent.status_code == 410

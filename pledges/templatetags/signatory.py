@@ -3,9 +3,12 @@ import re
 from django import template
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from pledges import checkins
 from pledges.models import District, Sector
 from pledges.themes import THEMES
 
@@ -30,6 +33,7 @@ def signatory_cards(pledges):
     }
     # One reverse() for the page, not one a card: each costs about 0.1 ms.
     before, after = reverse("pledges:detail", args=["slug"]).rsplit("slug", 1)
+    now = timezone.now()
     cards = []
     for pledge in pledges:
         if pledge.logo:
@@ -49,11 +53,27 @@ def signatory_cards(pledges):
             f'<h3 class="signatory__name"><a href="{before}{escape(pledge.slug)}{after}">'
             f"{escape(pledge.name)}</a></h3>"
             f'<p class="signatory__meta">{DISTRICTS.get(pledge.district, "")} · '
-            f"{SECTORS.get(pledge.sector, '')}</p>"
+            f"{SECTORS.get(pledge.sector, '')}</p>{standing_line(pledge, now)}"
             f'<ul class="commitments" aria-label="Commits to">{commitments}</ul></div></li>'
         )
     # Every value from the pledge is escaped above.
     return mark_safe("".join(cards))  # noqa: S308
+
+
+def standing_line(pledge, now):
+    """When the pledge was last affirmed, or that a check-in is due, or that it lapsed."""
+    standing = checkins.standing(pledge, now)
+    if standing == checkins.Standing.DUE:
+        return '<p class="signatory__standing signatory__standing--due">Check-in due</p>'
+    if standing == checkins.Standing.LAPSED and pledge.lapsed_at:
+        return f'<p class="signatory__standing">Lapsed {month(pledge.lapsed_at)}</p>'
+    if pledge.affirmed_at:
+        return f'<p class="signatory__standing">Affirmed {month(pledge.affirmed_at)}</p>'
+    return ""  # the admin's preview of a pledge not yet approved
+
+
+def month(moment):
+    return date_format(timezone.localtime(moment), "F Y")
 
 
 @register.simple_tag

@@ -1,0 +1,86 @@
+"""The yearly check-in: when a pledge is reminded, falls due and lapses, and its standing.
+
+Every approved pledge carries the date it was last affirmed (`Pledge.affirmed_at`; its
+approval is the first). These rules, and nothing else, say what follows from that date;
+`run_checkins` acts on them and the pages show them.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from pledges.status import Status
+
+YEAR = timedelta(days=365)
+FIRST_REMINDER = timedelta(days=334)  # eleven months on
+SECOND_REMINDER = YEAR - timedelta(days=14)  # a fortnight before the year is up
+
+
+def grace():
+    """How long a pledge stays listed, marked "check-in due", once its year is up."""
+    return timedelta(days=settings.CHECKIN_GRACE_DAYS)
+
+
+class Standing(models.TextChoices):
+    CURRENT = "current", "Current"
+    DUE = "due", "Check-in due"
+    LAPSED = "lapsed", "Lapsed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def due_on(affirmed_at):
+    return affirmed_at + YEAR
+
+
+def lapses_on(affirmed_at):
+    return affirmed_at + YEAR + grace()
+
+
+def standing(pledge, now=None):
+    """Where the pledge stands today, or None for one never listed."""
+    now = now or timezone.now()
+    if pledge.status == Status.APPROVED:
+        if pledge.affirmed_at and now >= due_on(pledge.affirmed_at):
+            return Standing.DUE
+        return Standing.CURRENT
+    if pledge.status == Status.LAPSED:
+        return Standing.LAPSED
+    if pledge.status == Status.WITHDRAWN and pledge.approved_at:
+        return Standing.WITHDRAWN
+    return None
+
+
+def condition(wanted, now=None):
+    """The pledges of one standing (current, due or lapsed), as a query condition."""
+    now = now or timezone.now()
+    approved = Q(status=Status.APPROVED)
+    if wanted == Standing.CURRENT:
+        return approved & Q(affirmed_at__gt=now - YEAR)
+    if wanted == Standing.DUE:
+        return approved & Q(affirmed_at__lte=now - YEAR)
+    if wanted == Standing.LAPSED:
+        return Q(status=Status.LAPSED)
+    raise ValueError(wanted)
+
+
+def reminder_due(number, now=None):
+    """Approved pledges whose reminder `number` (1 or 2) has fallen due and not gone.
+
+    A pledge that missed its first (the command did not run for weeks) gets only the
+    second: one reminder for each time it is due, never two at once.
+    """
+    now = now or timezone.now()
+    after = FIRST_REMINDER if number == 1 else SECOND_REMINDER
+    due = Q(status=Status.APPROVED, affirmed_at__lte=now - after, checkin_reminders__lt=number)
+    if number == 1:
+        due &= Q(affirmed_at__gt=now - SECOND_REMINDER)
+    return due
+
+
+def lapse_due(now=None):
+    """Approved pledges past their year and the grace period after it."""
+    now = now or timezone.now()
+    return Q(status=Status.APPROVED, affirmed_at__lte=now - YEAR - grace())
