@@ -75,8 +75,8 @@ def reminder_due(number, now=None):
     now = now or timezone.now()
     after = FIRST_REMINDER if number == 1 else SECOND_REMINDER
     due = Q(status=Status.APPROVED, affirmed_at__lte=now - after, checkin_reminders__lt=number)
-    if number == 1:
-        due &= Q(affirmed_at__gt=now - SECOND_REMINDER)
+    # Each reminder only until the next step is due: then that step is taken instead.
+    due &= Q(affirmed_at__gt=now - (SECOND_REMINDER if number == 1 else YEAR + grace()))
     return due
 
 

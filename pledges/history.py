@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.apps import apps
 
-from pledges.models import PledgeEvent, ProposedChange, field_labels
+from pledges.models import PledgeEvent, ProposedChange
 from pledges.status import Status
 from pledges.themes import THEMES
 
@@ -58,12 +58,25 @@ def _changed(change):
             said.append(f"Added a commitment: {theme.commitment}.")
         elif new is False and old is True:
             said.append(f"Dropped a commitment: {theme.commitment}.")
-    others = [field for field in change.values if not field.startswith("commits_")]
+    others = [WHAT[field] for field in change.values if field in WHAT]
     if change.logo or change.remove_logo:
         others.append("logo")
     if others:
-        said.append(f"Updated its entry: {field_labels(others)}.")
+        listed = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+        said.append(f"Updated its {listed}.")
     return said
+
+
+# What a change to each other public field is called in the history.
+WHAT = {
+    "name": "name",
+    "organisation_type": "type of organisation",
+    "sector": "sector",
+    "size": "size",
+    "district": "district",
+    "website": "website",
+    "statement": "statement",
+}
 
 
 def _returns(pledge):

@@ -623,9 +623,9 @@ class Pledge(models.Model):
             self.Status.APPROVED,
             allowed_from=[self.Status.PENDING],
             by=by,
-            stamp="approved_at",
             email="approved",
-            affirmed_at=timezone.now(),
+            approved_at=(now := timezone.now()),
+            affirmed_at=now,  # the first affirmation
             checkin_reminders=0,
         )
 

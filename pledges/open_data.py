@@ -6,7 +6,9 @@ from operator import itemgetter
 from django.conf import settings
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 
+from pledges import checkins
 from pledges.models import District, OrganisationType, Pledge, Sector, Size
 from pledges.themes import THEMES
 
@@ -41,6 +43,7 @@ def columns():
     site = settings.SITE_URL
     page = site + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
     logo_url = Pledge._meta.get_field("logo").storage.url
+    year_ago = timezone.now() - checkins.YEAR  # as pledges.checkins.standing has it
     return [
         Column("name", "the organisation's name as it signed", ("name",)),
         Column(
@@ -105,6 +108,20 @@ def columns():
         ),
         Column("signed", "the date it signed (YYYY-MM-DD)", ("signed",), _date),
         Column("listed", "the date it was approved and listed (YYYY-MM-DD)", ("listed",), _date),
+        Column(
+            "affirmed",
+            "the date it last stood by its pledge: its approval, then each yearly check-in "
+            "(YYYY-MM-DD)",
+            ("affirmed",),
+            _date,
+        ),
+        Column(
+            "standing",
+            "`current` (affirmed within the year) or `due` (the year is up and a check-in is "
+            "due; lapsed pledges are not in this list)",
+            ("affirmed_at",),
+            lambda affirmed_at: "due" if affirmed_at and affirmed_at <= year_ago else "current",
+        ),
     ]
 
 
@@ -120,7 +137,11 @@ def rows(columns):
     ]
     values = (
         Pledge.objects.public()
-        .annotate(signed=TruncDate("submitted_at"), listed=TruncDate("approved_at"))
+        .annotate(
+            signed=TruncDate("submitted_at"),
+            listed=TruncDate("approved_at"),
+            affirmed=TruncDate("affirmed_at"),
+        )
         .order_by("name", "pk")
         .values_list(*fields)
     )

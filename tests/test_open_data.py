@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 S = Pledge.Status
 FIELDS = ["name", "url", "organisation_type", "organisation_type_label", "sector", "sector_label",
           "size", "size_label", "district", "district_label", "website", "logo", "statement",
-          "commitments", "commitments_labels", "signed", "listed"]  # fmt: skip
+          "commitments", "commitments_labels", "signed", "listed", "affirmed",
+          "standing"]  # fmt: skip
 
 
 def body(response):

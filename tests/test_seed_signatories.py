@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from pledges import checkins
 from pledges.models import Pledge
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +15,19 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_signatories_makes_varied_approved_demo_data(client):
     call_command("seed_signatories", 300, verbosity=0)
-    demo = Pledge.objects.all()
-    assert demo.count() == 300 and set(demo.values_list("status", flat=True)) == {"approved"}
+    demo = Pledge.objects.public()
+    assert demo.count() == 300
+    # Beside them, some that stopped checking in and lapsed, as real signatories do.
+    lapsed = Pledge.objects.filter(status="lapsed")
+    assert 0 < lapsed.count() < 60
+    assert set(Pledge.objects.values_list("status", flat=True)) == {"approved", "lapsed"}
+    now = timezone.now()
+    standings = {checkins.standing(pledge, now) for pledge in Pledge.objects.all()}
+    assert standings == {"current", "due", "lapsed"}
+    for pledge in lapsed:
+        assert pledge.lapsed_at == checkins.lapses_on(pledge.affirmed_at) <= now
+    for pledge in demo:
+        assert pledge.approved_at <= pledge.affirmed_at < checkins.lapses_on(pledge.affirmed_at)
     assert demo.values("district").distinct().count() >= 14
     assert demo.values("sector").distinct().count() >= 10
     assert demo.values("size").distinct().count() == 4

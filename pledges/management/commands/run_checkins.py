@@ -47,6 +47,9 @@ class Command(BaseCommand):
             bar = tqdm(total=sum(counts), unit="pledges", disable=quiet)
             with bar:
                 counts = [self.run(due, act, bar) for due, act in steps]
+            # Pledges fall due with the passing days, not with any change: renew the
+            # cached pages, exports and badges once a run, so that each says so by the day.
+            freshness.changed()
         second, first, lapsed = counts
         would = "Would send" if dry_run else "Sent"
         self.stdout.write(

@@ -4,7 +4,9 @@ Names, districts, sectors, sizes and commitments vary; contact details are
 plainly fake (example.invalid addresses). `--delete` removes them again.
 """
 
+import itertools
 import random
+from collections import Counter
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from pledges import checkins
 from pledges.models import District, OrganisationType, Pledge, Sector, Size
 from pledges.themes import COMMITMENT_FIELDS
 
@@ -54,8 +57,9 @@ KINDS = [OrganisationType.BUSINESS] * 6 + list(OrganisationType.values)
 SECTORS = set(Sector.values)
 
 
-def demo_pledges(count, start, rng, now):
-    for n in range(start, start + count):
+def demo_pledges(start, rng, now):
+    """Varied approved pledges, without end, numbered from `start` so names never clash."""
+    for n in itertools.count(start):
         place, (trade, sector) = rng.choice(PLACES), rng.choice(TRADES)
         ending = rng.choice(ENDINGS)
         name = " ".join(filter(None, [place, trade, ending, f"No. {n}"]))
@@ -85,10 +89,27 @@ def demo_pledges(count, start, rng, now):
             verified_at=signed,
             approved_at=min(now, signed + timedelta(days=rng.randint(0, 5))),
         )
+        checked_in(pledge, rng, now)
         # The model's own rules, as every form keeps them. Uniqueness is left to the
         # database: each name carries a number no earlier pledge has.
         pledge.full_clean(validate_unique=False, validate_constraints=False)
         yield pledge
+
+
+def checked_in(pledge, rng, now):
+    """Yearly check-ins since approval, as real organisations keep them: most check in
+    in the month before their year is up; some stop, and are due or have lapsed."""
+    affirmed = pledge.approved_at
+    while checkins.due_on(affirmed) <= now and rng.random() < 0.85:
+        affirmed = checkins.due_on(affirmed) - timedelta(days=rng.randint(0, 30))
+    pledge.affirmed_at = affirmed
+    since = now - affirmed
+    pledge.checkin_reminders = (
+        2 if since >= checkins.SECOND_REMINDER else 1 if since >= checkins.FIRST_REMINDER else 0
+    )
+    if now >= checkins.lapses_on(affirmed):
+        pledge.status = Pledge.Status.LAPSED
+        pledge.lapsed_at = checkins.lapses_on(affirmed)
 
 
 class Command(BaseCommand):
@@ -112,12 +133,18 @@ class Command(BaseCommand):
         # Numbers above every id so far: names and slugs can never repeat an earlier run's.
         start = (Pledge.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         now = timezone.now()
-        made = demo_pledges(count, start, rng, now)
+        made = demo_pledges(start, rng, now)
+        standings = Counter()
+        # `count` on the wall, and beside them those that have lapsed since, as real ones do.
         with tqdm(total=count, unit="signatories", disable=options["verbosity"] < 1) as bar:
-            while batch := [pledge for _, pledge in zip(range(BATCH), made, strict=False)]:
+            while standings["current"] + standings["due"] < count:
+                batch = []
+                while len(batch) < BATCH and standings["current"] + standings["due"] < count:
+                    batch.append(pledge := next(made))
+                    standings[checkins.standing(pledge, now)] += 1
                 with transaction.atomic():
                     Pledge.objects.bulk_create(batch, batch_size=BATCH)
-                bar.update(len(batch))
+                bar.update(sum(pledge.status == Pledge.Status.APPROVED for pledge in batch))
         # Fresh statistics for the planner, and the visibility map set, as autovacuum
         # would leave them: until then the wall's searches are planned for an empty table
         # (at 100,000 rows one took minutes, not ms), and every index-only scan reads each
@@ -127,4 +154,7 @@ class Command(BaseCommand):
             vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
                 cursor.execute(f"{vacuum} {Pledge._meta.db_table}")
-        self.stdout.write(f"Created {count} approved demo signatories.")
+        self.stdout.write(
+            f"Created {count} approved demo signatories ({standings['current']} current, "
+            f"{standings['due']} with a check-in due) and {standings['lapsed']} lapsed."
+        )
