@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "backing_lancashire",
     "campaign",
     "pledges",
+    "impact",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,8 @@ class PagesSitemap(Sitemap):
     def items(self):
         return [
             "campaign:home", "campaign:about", "campaign:social_value", "campaign:spend",
-            "campaign:get_involved", "pledges:wall", "pledges:sign", "campaign:privacy",
-            "campaign:accessibility", "campaign:contact", "campaign:data",
+            "campaign:get_involved", "pledges:wall", "impact:index", "pledges:sign",
+            "campaign:privacy", "campaign:accessibility", "campaign:contact", "campaign:data",
         ]  # fmt: skip
 
     def location(self, name):

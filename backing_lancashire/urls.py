@@ -19,6 +19,7 @@ SITEMAPS = {"pages": PagesSitemap, "signatories": SignatoriesSitemap}
 urlpatterns = [
     path("", include("campaign.urls")),
     path("", include("pledges.urls")),
+    path("", include("impact.urls")),
     path("admin/", admin.site.urls),
     # Made once per public version, and limited per client as the other whole downloads.
     path(

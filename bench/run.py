@@ -125,6 +125,7 @@ def endpoints():
         ("wall searched", "/signatories/?q=bakery", "filtered"),
         ("signatory page", first.get_absolute_url(), "cached"),
         ("spend", "/spend/", "cached"),
+        ("impact", "/impact/", "cached"),
         ("signatories.json", "/signatories.json", "export"),
         ("signatories.csv", "/signatories.csv", "export"),
         ("signatories.csv, unchanged", "/signatories.csv", "conditional"),

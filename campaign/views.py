@@ -5,6 +5,7 @@ from backing_lancashire.decorators import cached_page
 from backing_lancashire.spreadsheet import csv_response
 from campaign.charts import bar_chart
 from campaign.models import SpendFigure, Testimonial
+from impact import open_data as impact_data
 from pledges import open_data, stats
 from pledges.models import Pledge
 from pledges.themes import THEMES
@@ -114,6 +115,8 @@ def data(request):
             "the Open Government Licence they are published under.",
             "signatory_columns": open_data.columns(),
             "spend_columns": SPEND_COLUMNS,
+            "impact_columns": impact_data.return_columns(),
+            "impact_totals_columns": impact_data.totals_columns(),
             "licence": open_data.LICENCE,
             "licence_url": open_data.LICENCE_URL,
         },

@@ -24,7 +24,7 @@ def absolute(path):
 
 # The emails that ask their reader to write to the Office: they come from a no-reply
 # address, so Reply must go to the Office's (settings.CONTACT), or it goes nowhere.
-INVITE_REPLY = {"rejected", "change_rejected", "email_changing"}
+INVITE_REPLY = {"rejected", "change_rejected", "email_changing", "figure_hidden"}
 
 
 def send(template, to, context):
@@ -196,3 +196,14 @@ def relisted(pledge, *, to):
     """A lapsed organisation checked in, and is listed again at once: for moderators."""
     link = absolute(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
     send("relisted", [to], {"pledge": pledge, "link": link})
+def figure_hidden(pledge, *, year, figures, note):
+    """Which figures of the organisation's impact return for `year` a moderator hid, and
+    why: they count nowhere public until the Office is shown they are right."""
+    context = {
+        "pledge": pledge,
+        "year": year,
+        "figures": figures,
+        "note": note,
+        **pledge_links(pledge),
+    }
+    send("figure_hidden", [pledge.email], context)

@@ -96,6 +96,12 @@ KINDS = {
         lambda pledge: tell_moderators(pledge, "relisted_moderator"),
     ),
     "relisted_moderator": ("moderator's notice of a return", [Status.APPROVED], emails.relisted),
+    # A moderator hid figures of an impact return (impact.models.ImpactReturn.moderate).
+    "figure_hidden": (
+        "notice of a hidden figure",
+        [Status.APPROVED, Status.LAPSED],
+        emails.figure_hidden,
+    ),
 }
 
 # The emails anyone can cause, by signing up with an address or asking for a link to be

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from impact.seed import seed_returns
 from pledges import checkins
 from pledges.models import District, OrganisationType, Pledge, Sector, Size
 from pledges.themes import COMMITMENT_FIELDS
@@ -154,6 +155,7 @@ class Command(BaseCommand):
             vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
                 cursor.execute(f"{vacuum} {Pledge._meta.db_table}")
+        seed_returns(demo.filter(pk__gte=start), rng)
         self.stdout.write(
             f"Created {count} approved demo signatories ({standings['current']} current, "
             f"{standings['due']} with a check-in due) and {standings['lapsed']} lapsed."
