@@ -311,7 +311,9 @@ def test_the_csv_is_formula_safe_with_a_bom_and_no_contact_details(client):
     record = dict(zip(header, row, strict=True))
     assert record["name"] == "'=SUM(A1) Trading"
     assert record["environment_account"].startswith("'+")
-    assert record["year_label"] == years.label(YEAR) and record["environment_categories"] == "energy"
+    assert (
+        record["year_label"] == years.label(YEAR) and record["environment_categories"] == "energy"
+    )
     for private in (pledge.email, pledge.contact_name, str(pledge.phone), pledge.postcode):
         assert private not in body
     totals = client.get("/impact-totals.csv").getvalue().decode()
