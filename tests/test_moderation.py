@@ -255,6 +255,7 @@ def test_the_moderators_group_has_exactly_these_permissions():
         ("campaign", "add_spendfigure"), ("campaign", "add_testimonial"),
         ("campaign", "change_spendfigure"), ("campaign", "change_testimonial"),
         ("campaign", "view_spendfigure"), ("campaign", "view_testimonial"),
+        ("impact", "change_impactreturn"), ("impact", "view_impactreturn"),
         ("pledges", "change_pledge"), ("pledges", "view_pledge"), ("pledges", "view_pledgeevent"),
     ]  # fmt: skip
 
