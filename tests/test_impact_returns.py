@@ -123,7 +123,8 @@ BAD = [
     ({"living_wage_employees": "11", "employees": "10"}, "living_wage_employees", "cannot be more"),
     ({"apprenticeship_weeks": "600", "employees": "10"}, "apprenticeship_weeks", "52 for each"),
     ({"accredited_since": "2019"}, "accredited_since", "answer Yes"),
-    ({"accredited_since": "1990", "living_wage_accredited": "True"}, "accredited_since", "from 2011"),
+    ({"accredited_since": "1990", "living_wage_accredited": "True"}, "accredited_since",
+     "from 2011"),
     ({"environment_account": "x" * 601}, "environment_account", "600 characters"),
     ({"environment_account": "Write to me@example.org"}, "environment_account", ""),
     ({"environment_categories": ["space"]}, "environment_categories", "categories listed"),
@@ -397,7 +398,30 @@ def test_the_return_page_refuses_a_bad_token(client):
 
 def test_seeded_returns_keep_the_rules():
     pledges = [listed() for _ in range(20)]
-    made = seed_returns(Pledge.objects.filter(pk__in=[p.pk for p in pledges]), random.Random(1))
+    rng = random.Random(1)  # noqa: S311 - demo data
+    made = seed_returns(Pledge.objects.filter(pk__in=[p.pk for p in pledges]), rng)
     assert made == ImpactReturn.objects.count() > 0
     for row in ImpactReturn.objects.all():
         row.full_clean()
+
+
+# The admin -----------------------------------------------------------------------------
+
+
+def test_a_moderator_hides_a_figure_in_the_admin_with_a_note(mod_client, send_queued):
+    row = make_return(listed(), volunteering_hours=900, apprenticeships=2)
+    url = f"/admin/impact/impactreturn/{row.pk}/change/"
+    listing = mod_client.get("/admin/impact/impactreturn/?year=" + str(YEAR))
+    assert listing.status_code == 200 and row.pledge.name in listing.content.decode()
+    assert mod_client.get("/admin/impact/impactreturn/?q=" + row.pledge.name).status_code == 200
+    refused = mod_client.post(url, {"hidden": ["volunteering_hours"], "hidden_note": ""})
+    assert refused.status_code == 200 and "Say why" in refused.content.decode()
+    row.refresh_from_db()
+    assert row.hidden == []
+    done = mod_client.post(url, {"hidden": ["volunteering_hours"], "hidden_note": "Too many."})
+    assert done.status_code == 302
+    row.refresh_from_db()
+    assert row.hidden == ["volunteering_hours"] and row.volunteering_hours == 900
+    send_queued()
+    assert len(mail.outbox) == 1 and "Too many." in mail.outbox[0].body
+    assert mod_client.get("/admin/impact/impactreturn/add/").status_code == 403

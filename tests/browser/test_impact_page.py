@@ -24,7 +24,7 @@ WIDTHS = [375, 1280]
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_impact_page_shows_each_year_with_charts_and_tables(site, page, console_errors, width):
     pledges = [make_pledge(status=Pledge.Status.APPROVED, **ALL) for _ in range(12)]
-    seed_returns(Pledge.objects.filter(pk__in=[p.pk for p in pledges]), random.Random(3))
+    seed_returns(Pledge.objects.filter(pk__in=[p.pk for p in pledges]), random.Random(3))  # noqa: S311 - demo data
     assert ImpactReturn.objects.exists()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(site + "/impact/")
