@@ -196,6 +196,8 @@ def relisted(pledge, *, to):
     """A lapsed organisation checked in, and is listed again at once: for moderators."""
     link = absolute(reverse("admin:pledges_pledge_change", args=[pledge.pk]))
     send("relisted", [to], {"pledge": pledge, "link": link})
+
+
 def figure_hidden(pledge, *, year, figures, note):
     """Which figures of the organisation's impact return for `year` a moderator hid, and
     why: they count nowhere public until the Office is shown they are right."""

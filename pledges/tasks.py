@@ -91,11 +91,15 @@ KINDS = {
     "checkin": ("check-in reminder", [Status.APPROVED], emails.checkin_reminder),
     "lapsed": ("notice of a lapse", [Status.LAPSED], emails.lapse),
     "relisted": (
-        "moderators' notice of a return",
+        "moderators' notice of a pledge listed again",
         [Status.APPROVED],
         lambda pledge: tell_moderators(pledge, "relisted_moderator"),
     ),
-    "relisted_moderator": ("moderator's notice of a return", [Status.APPROVED], emails.relisted),
+    "relisted_moderator": (
+        "moderator's notice of a pledge listed again",
+        [Status.APPROVED],
+        emails.relisted,
+    ),
     # A moderator hid figures of an impact return (impact.models.ImpactReturn.moderate).
     "figure_hidden": (
         "notice of a hidden figure",
