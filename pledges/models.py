@@ -1084,7 +1084,8 @@ def saved(sender, instance, **kwargs):
     public pages renew when what they show changed, and a replaced logo's file goes."""
     before, after = getattr(instance, "_stored", {}), instance._public_state()
     instance._stored = after
-    if Status.APPROVED in (before.get("status"), after.get("status")) and before != after:
+    # Listed pledges have pages of their own, lapsed ones included.
+    if {before.get("status"), after.get("status")} & set(LISTED) and before != after:
         freshness.changed()
     if before.get("logo") and before["logo"] != after.get("logo", before["logo"]):
         delete_logo(before["logo"])

@@ -20,6 +20,7 @@ from django.views.decorators.http import condition, require_http_methods, requir
 from backing_lancashire import exports, freshness
 from backing_lancashire.decorators import cached_page, private_page
 from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
+from impact.forms import ReturnForm
 from pledges import checkins, history, open_data, stats, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import (
@@ -379,10 +380,12 @@ def checkin(request, token):
         if over_limit(request, "manage", times=4):
             return too_many(request)
         form = CheckInForm(request.POST, instance=pledge)
-        if form.is_valid():
+        report = ReturnForm(pledge, data=request.POST)
+        if all([form.is_valid(), report.is_valid()]):  # both checked, every error shown
             try:
                 with transaction.atomic():
                     pledge.check_in()
+                    report.save()
                     change = form.changed_commitments()
                     proposed = change is not None and pledge.update_details(change)[1]
             except PledgeStateError:  # withdrawn by staff since the page was opened
@@ -395,11 +398,14 @@ def checkin(request, token):
             return redirect("pledges:manage", token=token)
     else:
         form = CheckInForm(instance=pledge)
+        report = ReturnForm(pledge)
     return render(
         request,
         "pledges/checkin.html",
         {
             "form": form,
+            "report": report,
+            "forms": [form, report],
             "pledge": pledge,
             "token": token,
             "standing": checkins.standing(pledge),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from backing_lancashire import freshness
+from impact import years
 from pledges import checkins
 from pledges.models import Pledge, PledgeEvent, ProposedChange
 from pledges.status import Status as S
@@ -204,6 +205,7 @@ def answers(pledge, **changes):
         if getattr(pledge, name) and changes.get(name, True) is not False
     }
     fields.update({k: v for k, v in changes.items() if v is not False})
+    fields.setdefault("impact-year", str(years.open_years()[0]))  # as the page's select sends
     return fields
 
 
@@ -247,7 +249,7 @@ def test_not_ticking_the_box_keeps_everything_and_says_why(client):
 
 def test_no_commitment_at_all_is_refused_beside_the_question(client):
     pledge = affirmed(340)
-    data = {"stand_by": "on"}
+    data = {"stand_by": "on", "impact-year": str(years.open_years()[0])}
     html = client.post(checkin_url(pledge), data).content.decode()
     assert 'id="id_commits_local_spend_error"' in html
     assert Pledge.objects.get().affirmed_at == pledge.affirmed_at
@@ -373,3 +375,39 @@ def test_the_public_history_tells_the_story_and_nothing_private(client, pending,
     ]
     for private in ("secret", pending.email, pending.contact_name, "moderator"):
         assert private not in history
+
+
+def test_checking_in_can_report_the_year_s_impact_at_once(client):
+    pledge = affirmed(340)  # commits to local spend: its figures are asked
+    data = answers(
+        pledge,
+        stand_by="on",
+        **{"impact-total_spend": "200000", "impact-lancashire_spend": "90000"},
+    )
+    client.post(checkin_url(pledge), data)
+    (report,) = pledge.returns.all()
+    assert (report.year, report.total_spend, report.lancashire_spend) == (
+        years.open_years()[0],
+        200000,
+        90000,
+    )
+    page = client.get(pledge.get_absolute_url()).content.decode()
+    assert f"Reported its impact for {years.label(report.year)}." in page
+
+
+def test_a_bad_figure_keeps_the_check_in_and_the_figures_back_and_says_why(client):
+    pledge = affirmed(340)
+    data = answers(
+        pledge, stand_by="on", **{"impact-total_spend": "1000", "impact-lancashire_spend": "5000"}
+    )
+    response = client.post(checkin_url(pledge), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="impact-lancashire_spend"' in html and 'value="5000"' in html
+    assert html.count('class="error-summary"') == 1  # one summary for the page
+    start = html.index('class="error-summary"')
+    summary = html[start : html.index("</ul>", start)]
+    assert "cannot be more than" in summary and "#id_impact-lancashire_spend" in summary
+    assert html.startswith("<!doctype html>") and "<title>Error: Check in" in html
+    assert not pledge.returns.exists()
+    assert Pledge.objects.get().affirmed_at == pledge.affirmed_at  # nothing half-saved
