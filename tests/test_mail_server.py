@@ -1,6 +1,7 @@
 """The email queue against a real SMTP server on loopback: delivered, down, and refusing."""
 
 import email
+import io
 import re
 import socket
 from datetime import timedelta
@@ -8,12 +9,13 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from pledges import tasks
 from pledges.models import Pledge, SentEmail
-from tests.factories import image_bytes, sign_up_answers
+from tests.factories import image_bytes, make_pledge, sign_up_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +244,22 @@ def test_an_approval_withdrawn_before_its_email_went_is_not_sent(
     assert pending.events.filter(
         note="The approval email was not sent: the pledge was withdrawn before it could go."
     ).exists()
+
+
+def test_a_check_in_reminder_is_delivered_and_its_link_opens_the_check_in(
+    client, start_server, send_queued
+):
+    inbox = start_server()
+    pledge = make_pledge(status=Pledge.Status.APPROVED, name="Ribble Bakery", email=ADDRESS)
+    Pledge.objects.filter(pk=pledge.pk).update(affirmed_at=timezone.now() - timedelta(days=340))
+    call_command("run_checkins", verbosity=0, stdout=io.StringIO())
+    send_queued()
+    ((recipients, message),) = inbox.messages
+    assert recipients == [ADDRESS]
+    assert message["Subject"] == "Time to check in: your Backing Lancashire pledge"
+    body = text_part(message)
+    assert "Ribble Bakery last affirmed its pledge on" in body
+    link = re.search(r"http://127\.0\.0\.1:8000(/pledge/manage/\S+/check-in/)", body).group(1)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "We, Ribble Bakery, still stand by our pledge" in page.content.decode()
