@@ -264,6 +264,9 @@ class PledgeAdmin(admin.ModelAdmin):
         "submitted_at",
         "verified_at",
         "approved_at",
+        # Set by the check-ins alone (pledges.checkins, run_checkins, Pledge.check_in).
+        "affirmed_at",
+        "lapsed_at",
         "rejected_at",
         "withdrawn_at",
         "erased_at",

@@ -18,7 +18,7 @@ from pledges.models import Pledge, PledgeEvent, ProposedChange
 from pledges.status import Status as S
 from pledges.themes import THEME
 from pledges.tokens import make_manage_token
-from tests.factories import make_pledge
+from tests.factories import admin_edit, make_pledge
 from tests.test_open_data import body
 
 pytestmark = pytest.mark.django_db
@@ -411,3 +411,14 @@ def test_a_bad_figure_keeps_the_check_in_and_the_figures_back_and_says_why(clien
     assert html.startswith("<!doctype html>") and "<title>Error: Check in" in html
     assert not pledge.returns.exists()
     assert Pledge.objects.get().affirmed_at == pledge.affirmed_at  # nothing half-saved
+
+
+def test_the_check_in_dates_are_set_by_the_check_ins_alone_not_in_the_admin(mod_client):
+    pledge = affirmed(500)
+    response, errors = admin_edit(
+        mod_client, pledge, affirmed_at_0="2026-11-01", affirmed_at_1="09:00", lapsed_at_0=""
+    )
+    assert response.status_code == 302, errors
+    page = mod_client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
+    assert "Last affirmed" in page and 'name="affirmed_at' not in page
+    assert Pledge.objects.get().affirmed_at == pledge.affirmed_at
