@@ -80,3 +80,18 @@ def changed():
     _bump()
     if not any(callback is _bump for _, callback, _ in connection.run_on_commit):
         transaction.on_commit(_bump)
+
+
+def remembered(name, compute, lifetime=300):
+    """What `compute()` answers, kept in the shared cache under the public version: worked
+    out once after each change, however many pages ask. (The lifetime is a safety net for
+    several servers without a shared cache.) Worked out afresh when no cache answers."""
+    current = version()
+    if current is None:
+        return compute()
+    key = f"{name}:{current}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, lifetime)
+    return value

@@ -8,11 +8,10 @@ each hidden field's name in quotes, which both SQLite and PostgreSQL can look fo
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum, TextField
 from django.db.models.functions import Cast
 
-from backing_lancashire.freshness import version
+from backing_lancashire.freshness import remembered
 from campaign.templatetags.site_tags import pounds_short
 from impact import years
 from impact.measures import ENVIRONMENT_CATEGORIES, MEASURE, SUMMED
@@ -47,15 +46,7 @@ def shown(field):
 
 def by_year():
     """Each reporting year's totals, newest first; cached until anything public changes."""
-    current = version()
-    if current is None:  # the cache is unreachable
-        return _count()
-    key = f"impact:totals:{current}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = _count()
-        cache.set(key, totals, LIFETIME)
-    return totals
+    return remembered("impact:totals", _count, LIFETIME)
 
 
 def _count():

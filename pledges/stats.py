@@ -5,10 +5,9 @@ change is seen at once. A short lifetime is a safety net for several app servers
 a shared cache (use Redis there).
 """
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 
-from backing_lancashire.freshness import version
+from backing_lancashire.freshness import remembered
 from pledges.models import District, OrganisationType, Pledge, Size
 from pledges.themes import THEMES
 
@@ -17,15 +16,7 @@ LIFETIME = 300
 
 def impact():
     """Counts for the impact figures and the map, in two queries, cached."""
-    current = version()
-    if current is None:  # the cache is unreachable
-        return _count()
-    key = f"pledges:impact:{current}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _count()
-        cache.set(key, figures, LIFETIME)
-    return figures
+    return remembered("pledges:impact", _count, LIFETIME)
 
 
 def _count():
