@@ -60,6 +60,11 @@ class ImpactReturnAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # An organisation's own figures: staff hide a wrong one, with a note, never
+        # remove what was reported. (A withdrawn pledge's returns count nowhere.)
+        return False
+
     @admin.display(description="reporting year", ordering="year")
     def year_label(self, impact_return):
         return impact_return.label

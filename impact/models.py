@@ -12,7 +12,7 @@ from impact import years
 from impact.measures import ENVIRONMENT_CATEGORIES, FIELDS, MEASURE
 from pledges import tasks, validators
 from pledges.models import Pledge
-from pledges.status import LISTED
+from pledges.status import LISTED, Status
 
 # Sane bounds: far above any Lancashire organisation, low enough to catch a slip of
 # the keyboard (a figure typed twice over) and to keep every total inside its column.
@@ -38,11 +38,17 @@ PARTS = [
 ]
 
 
+def lowered(name):
+    """A measure's name inside a sentence: its first letter only, so that "Lancashire"
+    and "North West" keep their capitals."""
+    return name[:1].lower() + name[1:]
+
+
 def bounded(unit, field):
     """The validators of a figure, each with a message that says what to enter."""
     most = MOST[unit]
     shown = f"£{most:,}" if unit == "pounds" else f"{most:,}"
-    name = MEASURE[field].short.lower()
+    name = lowered(MEASURE[field].short)
     return [
         MinValueValidator(0, f"Enter 0 or more for {name}."),
         MaxValueValidator(most, f"Enter {shown} or less for {name}: check for a slip."),
@@ -72,9 +78,10 @@ def tenths(field, unit):
 
 class ReturnQuerySet(models.QuerySet):
     def counted(self):
-        """The returns that count anywhere public: those of a listed pledge (approved or
-        lapsed), never one withdrawn, rejected or waiting for review."""
-        return self.filter(pledge__status__in=LISTED)
+        """The returns that count in the totals and the open data: those of approved
+        pledges, as the wall's counts have them. A lapsed pledge's stay on its own page
+        (what it reported was true then), but count nowhere until it checks in again."""
+        return self.filter(pledge__status=Status.APPROVED)
 
     def bulk_create(self, objs, *args, **kwargs):
         # Many at once (seeding) send no signals: say so once for all of them.
@@ -187,17 +194,35 @@ class ImpactReturn(models.Model):
                 )
         return newly
 
+    def _fits(self, field):
+        """Whether the figure passes its own field's bounds (or is not given)."""
+        value = getattr(self, field)
+        try:
+            for validator in self._meta.get_field(field).validators:
+                if value is not None:
+                    validator(value)
+        except ValidationError:
+            return False
+        return True
+
     def clean(self):
         errors = {}
+        # A figure already refused by its own bounds is not compared again: one message.
+        fits = {field: self._fits(field) for field in {f for pair in PARTS for f in pair}}
+        fits.update(apprenticeship_weeks=self._fits("apprenticeship_weeks"))
+        fits.update(employees=self._fits("employees"))
         for part, whole_ in PARTS:
             have, of = getattr(self, part), getattr(self, whole_)
+            if not (fits[part] and fits[whole_]):
+                continue
             if have is not None and of is not None and have > of and part not in errors:
                 errors[part] = (
                     f"{MEASURE[part].short} cannot be more than "
-                    f"{MEASURE[whole_].short.lower()}: it is part of it."
+                    f"{lowered(MEASURE[whole_].short)}: it is part of it."
                 )
         weeks, staff = self.apprenticeship_weeks, self.employees
-        if weeks is not None and staff is not None and weeks > staff * WEEKS_A_YEAR:
+        checkable = fits["apprenticeship_weeks"] and fits["employees"]
+        if checkable and weeks is not None and staff is not None and weeks > staff * WEEKS_A_YEAR:
             errors["apprenticeship_weeks"] = (
                 f"Apprenticeship weeks cannot be more than {WEEKS_A_YEAR} for each person "
                 f"employed ({staff * WEEKS_A_YEAR:,} for {staff:,} people)."

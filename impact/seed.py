@@ -1,7 +1,7 @@
 """Demo impact returns for seeded signatories: a realistic share of them report, over the
 last three reporting years, figures that keep every rule of ImpactReturn.clean."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -29,17 +29,23 @@ FIELDS = ["commits_" + theme.slug.replace("-", "_") for theme in THEMES]
 def seed_returns(pledges, rng):
     """Give a share of `pledges` (Pledge objects or a queryset) returns for the last three
     reporting years, in bulk; answers how many were made."""
+    columns = ("pk", "size", "submitted_at", *FIELDS)
     if hasattr(pledges, "values_list"):
-        pledges = pledges.values_list("pk", "size", *FIELDS).iterator(chunk_size=BATCH)
+        pledges = pledges.values_list(*columns).iterator(chunk_size=BATCH)
     else:
-        pledges = ((p.pk, p.size, *(getattr(p, f) for f in FIELDS)) for p in pledges)
+        pledges = (
+            (p.pk, p.size, p.submitted_at, *(getattr(p, f) for f in FIELDS)) for p in pledges
+        )
     latest = years.current()
     made, batch = 0, []
-    for pk, size, *commits in pledges:
+    for pk, size, signed, *commits in pledges:
         for back, share in enumerate(SHARE):
-            if rng.random() < share:
-                batch.append(_return(pk, size, dict(zip(FIELDS, commits, strict=True)),
-                                     latest - back, rng))  # fmt: skip
+            year = latest - back
+            # Only for a year it had signed in, and sent after it signed.
+            if timezone.localdate(signed) < date(year + 1, 4, 1) and rng.random() < share:
+                made_return = _return(pk, size, dict(zip(FIELDS, commits, strict=True)), year, rng)
+                made_return.submitted_at = max(made_return.submitted_at, signed)
+                batch.append(made_return)
         if len(batch) >= BATCH:
             made += len(ImpactReturn.objects.bulk_create(batch, batch_size=BATCH))
             batch = []

@@ -46,8 +46,8 @@ def manage_return(request, token):
     except BadLink as bad:
         return link_problem(request, bad, "pledges:manage_request")
     if pledge.status not in LISTED:
-        # Waiting for review: nothing to report on yet.
-        return link_problem(request, BadLink(), "pledges:manage_request")
+        # Waiting for review: nothing to report on yet; its manage page says where it is.
+        return redirect("pledges:manage", token=token)
     year = _year(request.GET.get("year"))
     if request.method == "POST":
         if over_limit(request, "manage", times=4):

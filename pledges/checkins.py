@@ -17,6 +17,10 @@ from pledges.status import Status
 YEAR = timedelta(days=365)
 FIRST_REMINDER = timedelta(days=334)  # eleven months on
 SECOND_REMINDER = YEAR - timedelta(days=14)  # a fortnight before the year is up
+# No pledge lapses sooner than this after the last reminder went, whatever its dates say:
+# after a stop in the schedule, or the first run over pledges approved long ago, each is
+# warned before it goes.
+NOTICE = timedelta(days=14)
 
 
 def grace():
@@ -35,8 +39,10 @@ def due_on(affirmed_at):
     return affirmed_at + YEAR
 
 
-def lapses_on(affirmed_at):
-    return affirmed_at + YEAR + grace()
+def lapses_on(affirmed_at, reminded_at=None):
+    """The day it lapses unless it checks in: a year and the grace after its affirmation,
+    and never sooner than NOTICE after its last reminder (or from now, for one going)."""
+    return max(affirmed_at + YEAR + grace(), (reminded_at or timezone.now()) + NOTICE)
 
 
 def standing(pledge, now=None):
@@ -75,12 +81,18 @@ def reminder_due(number, now=None):
     now = now or timezone.now()
     after = FIRST_REMINDER if number == 1 else SECOND_REMINDER
     due = Q(status=Status.APPROVED, affirmed_at__lte=now - after, checkin_reminders__lt=number)
-    # Each reminder only until the next step is due: then that step is taken instead.
-    due &= Q(affirmed_at__gt=now - (SECOND_REMINDER if number == 1 else YEAR + grace()))
+    if number == 1:  # once the second is due, that one goes instead
+        due &= Q(affirmed_at__gt=now - SECOND_REMINDER)
     return due
 
 
 def lapse_due(now=None):
-    """Approved pledges past their year and the grace period after it."""
+    """Approved pledges past their year and the grace period after it, whose last
+    reminder went at least NOTICE ago."""
     now = now or timezone.now()
-    return Q(status=Status.APPROVED, affirmed_at__lte=now - YEAR - grace())
+    return Q(
+        status=Status.APPROVED,
+        affirmed_at__lte=now - YEAR - grace(),
+        checkin_reminders=2,
+        reminded_at__lte=now - NOTICE,
+    )

@@ -171,7 +171,7 @@ def checkin_reminder(pledges, *, unlisted=0):
             "name": pledge.name,
             "affirmed": pledge.affirmed_at,
             "due": due_on(pledge.affirmed_at),
-            "lapses": lapses_on(pledge.affirmed_at),
+            "lapses": lapses_on(pledge.affirmed_at, pledge.reminded_at),
             "checkin_link": absolute(reverse("pledges:checkin", args=[make_manage_token(pledge)])),
         }
         for pledge in pledges

@@ -217,6 +217,8 @@ def already_signed(pledge, existing):
     return ValidationError({field: message}, code="duplicate")
 
 
+DAY = timedelta(days=1)
+
 # Who the public may see, as a condition: the queryset below and the wall's indexes.
 PUBLIC = Q(status=Status.APPROVED)
 
@@ -383,6 +385,7 @@ class Pledge(models.Model):
     # The check-in reminders sent since then (0, 1 or 2): each is sent once, however often
     # run_checkins runs, and a check-in starts the count again.
     checkin_reminders = models.PositiveSmallIntegerField(default=0, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     lapsed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -666,17 +669,26 @@ class Pledge(models.Model):
     def check_in(self):
         """The organisation stands by its pledge for another year, through its link.
 
-        A lapsed pledge is listed again at once, and moderators are told.
+        A lapsed pledge is listed again at once, and moderators are told. Checking in
+        again within a day (a second click, a reload) changes nothing: answers False.
         """
-        self._move(
-            PledgeEvent.Action.AFFIRMED,
-            self.Status.APPROVED,
-            allowed_from=LISTED,
-            stamp="affirmed_at",
-            email="relisted" if self.status == self.Status.LAPSED else None,
-            checkin_reminders=0,
-            lapsed_at=None,
-        )
+        with transaction.atomic():
+            row = Pledge.objects.select_for_update().only("status", "affirmed_at")
+            row = row.get(pk=self.pk)
+            recent = row.affirmed_at and row.affirmed_at > timezone.now() - DAY
+            if row.status == self.Status.APPROVED and recent:
+                return False
+            self._move(
+                PledgeEvent.Action.AFFIRMED,
+                self.Status.APPROVED,
+                allowed_from=LISTED,
+                stamp="affirmed_at",
+                email="relisted" if row.status == self.Status.LAPSED else None,
+                checkin_reminders=0,
+                reminded_at=None,
+                lapsed_at=None,
+            )
+        return True
 
     def update_details(self, changes, *, by=None):
         """Apply the organisation's own changes, through its manage link.
@@ -856,6 +868,8 @@ class PledgeEvent(models.Model):
     def actor_label(self):
         if self.actor:
             return str(self.actor)
+        if self.action in {"reminded", "lapsed"}:
+            return "the yearly check-in (run_checkins)"
         # A decision's actor is empty only once their account has been deleted.
         staff_only = {"approved", "rejected", "change_approved", "change_rejected"}
         return "a former member of staff" if self.action in staff_only else "the organisation"

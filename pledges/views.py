@@ -382,18 +382,16 @@ def checkin(request, token):
         form = CheckInForm(request.POST, instance=pledge)
         report = ReturnForm(pledge, data=request.POST)
         if all([form.is_valid(), report.is_valid()]):  # both checked, every error shown
+            lapsed = pledge.status == Pledge.Status.LAPSED
             try:
                 with transaction.atomic():
-                    pledge.check_in()
-                    report.save()
+                    checked_in = pledge.check_in()
+                    saved = report.save()
                     change = form.changed_commitments()
                     proposed = change is not None and pledge.update_details(change)[1]
             except PledgeStateError:  # withdrawn by staff since the page was opened
                 return link_problem(request, BadLink(), "pledges:manage_request")
-            until = date_format(timezone.localtime(checkins.due_on(pledge.affirmed_at)), "j F Y")
-            message = f"Thank you: your pledge is affirmed until {until}."
-            if proposed:
-                message += " Our team will check the change to your commitments before it shows."
+            message = checkin_message(pledge, checked_in, lapsed, saved and report, proposed)
             messages.success(request, message)
             return redirect("pledges:manage", token=token)
     else:
@@ -410,11 +408,32 @@ def checkin(request, token):
             "token": token,
             "standing": checkins.standing(pledge),
             "due": checkins.due_on(pledge.affirmed_at) if pledge.affirmed_at else None,
-            "lapses": checkins.lapses_on(pledge.affirmed_at) if pledge.affirmed_at else None,
+            "lapses": (
+                checkins.lapses_on(pledge.affirmed_at, pledge.reminded_at)
+                if pledge.affirmed_at
+                else None
+            ),
             "title": "Check in",
             "canonical": "/pledge/manage/",
         },
     )
+
+
+def checkin_message(pledge, checked_in, lapsed, report, proposed):
+    """What the organisation is told once it has checked in: each thing that happened."""
+    until = date_format(timezone.localtime(checkins.due_on(pledge.affirmed_at)), "j F Y")
+    said = [
+        f"Thank you: your pledge is affirmed until {until}."
+        if checked_in
+        else f"You had already checked in today: your pledge is affirmed until {until}."
+    ]
+    if lapsed:
+        said.append("It is listed on the signatory wall again.")
+    if report:
+        said.append(f"Your figures for {report.year_label} are saved.")
+    if proposed:
+        said.append("Our team will check the change to your commitments before it shows.")
+    return " ".join(said)
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,11 +26,16 @@ pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
 
 
-def affirmed(days_ago, status=S.APPROVED, **fields):
-    """An approved pledge last affirmed `days_ago` days ago (at this moment of that day)."""
+def affirmed(days_ago, status=S.APPROVED, reminded=True, **fields):
+    """An approved pledge last affirmed `days_ago` days ago (at this moment of that day)
+    and, if `reminded`, sent its reminders when they fell due, as a daily run would."""
     pledge = make_pledge(status=status, **fields)
     moment = timezone.now() - days_ago * DAY
     Pledge.objects.filter(pk=pledge.pk).update(affirmed_at=moment, approved_at=moment)
+    if reminded and days_ago * DAY >= checkins.SECOND_REMINDER:
+        Pledge.objects.filter(pk=pledge.pk).update(
+            checkin_reminders=2, reminded_at=moment + checkins.SECOND_REMINDER
+        )
     pledge.refresh_from_db()
     return pledge
 
@@ -97,7 +102,7 @@ def test_the_second_reminder_goes_a_fortnight_before_the_year_is_up():
 
 
 def test_a_pledge_that_missed_its_first_reminder_gets_only_the_second():
-    pledge = affirmed(360)
+    pledge = affirmed(360, reminded=False)
     assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
     assert queued("checkin") == [pledge.pk]
     assert Pledge.objects.get().checkin_reminders == 2
@@ -139,15 +144,27 @@ def test_a_lapsed_pledge_is_not_counted_nor_in_the_current_open_data(client):
     assert "Showing 1–1 of 1 signatory" in home
 
 
+def test_a_pledge_never_reminded_is_warned_before_it_lapses(clock):
+    # The first run over pledges approved long ago, or after the schedule stopped.
+    pledge = affirmed(500, reminded=False)
+    assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
+    assert queued("checkin") == [pledge.pk]
+    clock(checkins.NOTICE - DAY)
+    assert run().endswith("lapsed 0 pledges.")
+    clock(DAY)
+    assert run().endswith("lapsed 1 pledge.")
+    assert queued("checkin") == [pledge.pk] and queued("lapsed") == [pledge.pk]
+
+
 def test_the_dry_run_changes_nothing_and_says_what_it_would_do():
     affirmed(335)
-    affirmed(352)
+    affirmed(352, reminded=False)
     affirmed(500)
     said = run("--dry-run")
     assert said == "Would send 1 first reminder and 1 second reminder; would lapse 1 pledge."
     assert not DBTaskResult.objects.exists()
     assert not PledgeEvent.objects.filter(action__in=["reminded", "lapsed"]).exists()
-    assert sorted(Pledge.objects.values_list("checkin_reminders", flat=True)) == [0, 0, 0]
+    assert sorted(Pledge.objects.values_list("checkin_reminders", flat=True)) == [0, 0, 2]
 
 
 def test_running_again_sends_nothing_twice_whatever_the_clock(clock):
@@ -235,6 +252,9 @@ def test_checking_in_affirms_the_pledge_for_another_year(client):
     )
     assert pledge.events.filter(action=PledgeEvent.Action.AFFIRMED).count() == 1
     assert not ProposedChange.objects.exists()
+    again = client.post(checkin_url(pledge), answers(pledge, stand_by="on"), follow=True)
+    assert "You had already checked in today" in again.content.decode()
+    assert pledge.events.filter(action=PledgeEvent.Action.AFFIRMED).count() == 1
 
 
 def test_not_ticking_the_box_keeps_everything_and_says_why(client):
@@ -284,7 +304,8 @@ def test_a_lapsed_organisation_checks_in_and_is_listed_again_at_once(client, sen
     mail.outbox.clear()
     page = client.get(checkin_url(pledge)).content.decode()
     assert "Your pledge lapsed on" in page
-    client.post(checkin_url(pledge), answers(pledge, stand_by="on"))
+    done = client.post(checkin_url(pledge), answers(pledge, stand_by="on"), follow=True)
+    assert "It is listed on the signatory wall again." in done.content.decode()
     pledge.refresh_from_db()
     assert pledge.status == S.APPROVED and pledge.lapsed_at is None
     assert checkins.standing(pledge) == checkins.Standing.CURRENT
@@ -362,7 +383,9 @@ def test_the_public_history_tells_the_story_and_nothing_private(client, pending,
         status=ProposedChange.Status.APPROVED,
         decided_at=timezone.now(),
     )
+    Pledge.objects.filter(pk=pending.pk).update(affirmed_at=timezone.now() - 300 * DAY)
     client.post(checkin_url(pending), answers(pending, stand_by="on"))
+    client.post(checkin_url(pending), answers(pending, stand_by="on"))  # sent twice
     page = client.get(pending.get_absolute_url()).content.decode()
     history = re.search(r'<ol class="pledge-history">(.*?)</ol>', page, re.S).group(1)
     steps = re.findall(r"</time> (.*?)</li>", history)
@@ -384,8 +407,9 @@ def test_checking_in_can_report_the_year_s_impact_at_once(client):
         stand_by="on",
         **{"impact-total_spend": "200000", "impact-lancashire_spend": "90000"},
     )
-    client.post(checkin_url(pledge), data)
+    done = client.post(checkin_url(pledge), data, follow=True)
     (report,) = pledge.returns.all()
+    assert f"Your figures for {years.label(report.year)} are saved." in done.content.decode()
     assert (report.year, report.total_spend, report.lancashire_spend) == (
         years.open_years()[0],
         200000,

@@ -22,6 +22,10 @@ def affirmed(days_ago, **fields):
     pledge = make_pledge(status=Pledge.Status.APPROVED, **fields)
     moment = timezone.now() - timedelta(days=days_ago)
     Pledge.objects.filter(pk=pledge.pk).update(affirmed_at=moment, approved_at=moment)
+    if days_ago > 351:  # reminded when the second reminder fell due, as a daily run does
+        Pledge.objects.filter(pk=pledge.pk).update(
+            checkin_reminders=2, reminded_at=moment + timedelta(days=351)
+        )
     pledge.refresh_from_db()
     return pledge
 

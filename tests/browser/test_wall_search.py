@@ -2,11 +2,14 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from pledges import views
+from pledges.models import Pledge
 from tests.browser.conftest import assert_accessible, screenshot
+from tests.factories import make_pledge
 
 
 def test_searching_any_order_and_more_results_than_are_counted(site, page, monkeypatch):
     call_command("seed_signatories", 200, verbosity=0)
+    make_pledge(status=Pledge.Status.APPROVED, name="Bacup Bakery & Sons", district="rossendale")
     monkeypatch.setattr(views, "COUNT_LIMIT", 100)  # the live server runs in this process
     monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 100)
     for width, name in ((375, "phone"), (1280, "desktop")):

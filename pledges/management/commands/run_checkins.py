@@ -72,7 +72,9 @@ class Command(BaseCommand):
 
     def remind(self, number):
         def act(ids):
-            Pledge.objects.filter(pk__in=ids).update(checkin_reminders=number)
+            Pledge.objects.filter(pk__in=ids).update(
+                checkin_reminders=number, reminded_at=timezone.now()
+            )
             record(ids, PledgeEvent.Action.REMINDED, f"Reminder {number} of 2 to check in.")
             for pk in ids:
                 tasks.queue_for(pk, "checkin")

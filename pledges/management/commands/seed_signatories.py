@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from impact.seed import seed_returns
 from pledges import checkins
-from pledges.models import District, OrganisationType, Pledge, Sector, Size
+from pledges.models import District, OrganisationType, Pledge, PledgeEvent, Sector, Size
 from pledges.themes import COMMITMENT_FIELDS
 
 DEMO_DOMAIN = "example.invalid"
@@ -101,16 +101,35 @@ def checked_in(pledge, rng, now):
     """Yearly check-ins since approval, as real organisations keep them: most check in
     in the month before their year is up; some stop, and are due or have lapsed."""
     affirmed = pledge.approved_at
+    pledge.check_ins = []
     while checkins.due_on(affirmed) <= now and rng.random() < 0.85:
         affirmed = checkins.due_on(affirmed) - timedelta(days=rng.randint(0, 30))
+        pledge.check_ins.append(affirmed)
     pledge.affirmed_at = affirmed
     since = now - affirmed
-    pledge.checkin_reminders = (
-        2 if since >= checkins.SECOND_REMINDER else 1 if since >= checkins.FIRST_REMINDER else 0
-    )
-    if now >= checkins.lapses_on(affirmed):
-        pledge.status = Pledge.Status.LAPSED
-        pledge.lapsed_at = checkins.lapses_on(affirmed)
+    for number, after in ((1, checkins.FIRST_REMINDER), (2, checkins.SECOND_REMINDER)):
+        if since >= after:
+            pledge.checkin_reminders, pledge.reminded_at = number, affirmed + after
+    lapses = checkins.lapses_on(affirmed, pledge.reminded_at)
+    if pledge.reminded_at and now >= lapses:
+        pledge.status, pledge.lapsed_at = Pledge.Status.LAPSED, lapses
+
+
+def history(pledges):
+    """Each demo pledge's steps, as its own transitions would have recorded them, so that
+    its public history tells the same story as its dates."""
+    Action, Status = PledgeEvent.Action, Pledge.Status  # noqa: N806 - the model's names
+    for pledge in pledges:
+        yield PledgeEvent(pledge=pledge, action=Action.SUBMITTED, to_status=Status.UNVERIFIED,
+                          at=pledge.submitted_at)  # fmt: skip
+        yield PledgeEvent(pledge=pledge, action=Action.APPROVED, from_status=Status.PENDING,
+                          to_status=Status.APPROVED, at=pledge.approved_at)  # fmt: skip
+        for moment in pledge.check_ins:
+            yield PledgeEvent(pledge=pledge, action=Action.AFFIRMED, from_status=Status.APPROVED,
+                              to_status=Status.APPROVED, at=moment)  # fmt: skip
+        if pledge.lapsed_at:
+            yield PledgeEvent(pledge=pledge, action=Action.LAPSED, from_status=Status.APPROVED,
+                              to_status=Status.LAPSED, at=pledge.lapsed_at)  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -145,6 +164,7 @@ class Command(BaseCommand):
                     standings[checkins.standing(pledge, now)] += 1
                 with transaction.atomic():
                     Pledge.objects.bulk_create(batch, batch_size=BATCH)
+                    PledgeEvent.objects.bulk_create(history(batch), batch_size=BATCH * 4)
                 bar.update(sum(pledge.status == Pledge.Status.APPROVED for pledge in batch))
         # Fresh statistics for the planner, and the visibility map set, as autovacuum
         # would leave them: until then the wall's searches are planned for an empty table
