@@ -35,6 +35,12 @@ def test_the_impact_page_shows_each_year_with_charts_and_tables(site, page, cons
     assert page.locator("figure.impact-chart svg").count() >= 2
     assert page.locator("table.impact-table").count() >= 3
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # Each table fits its column too: nothing to scroll sideways to read a heading.
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('.impact-table')]"
+        ".filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).length"
+    )
+    assert overflowing == 0
     screenshot(page, f"impact-{width}")
     assert_accessible(page)
     assert console_errors == []
