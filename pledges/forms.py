@@ -760,8 +760,8 @@ class WallFilter(forms.Form):
         label="Standing",
         required=False,
         choices=[
-            ("", "Current and check-in due"),
-            (Standing.CURRENT, "Current: affirmed within the year"),
+            ("", "Current and due"),
+            (Standing.CURRENT, "Current"),
             (Standing.DUE, "Check-in due"),
             (Standing.LAPSED, "Lapsed"),
         ],

@@ -27,7 +27,9 @@ def signatory_cards(pledges):
     """The wall's cards for these pledges, each an <li> for a <ul class="signatories">."""
     icons = escape(static("img/icons.svg"))
     themes = {
-        theme.field: f'<li><svg class="icon" aria-hidden="true"><use href="{icons}#'
+        # No class on the icon: `.commitments svg` styles it, and 48 cards' worth of
+        # class attributes kept the wall's page over its 60 KB.
+        theme.field: f'<li><svg aria-hidden="true"><use href="{icons}#'
         f'{theme.slug}"></use></svg>{escape(theme.short)}</li>'
         for theme in THEMES
     }
@@ -53,7 +55,7 @@ def signatory_cards(pledges):
             f'<h3 class="signatory__name"><a href="{before}{escape(pledge.slug)}{after}">'
             f"{escape(pledge.name)}</a></h3>"
             f'<p class="signatory__meta">{DISTRICTS.get(pledge.district, "")} · '
-            f"{SECTORS.get(pledge.sector, '')}</p>{standing_line(pledge, now)}"
+            f"{SECTORS.get(pledge.sector, '')}{standing_line(pledge, now)}</p>"
             f'<ul class="commitments" aria-label="Commits to">{commitments}</ul></div></li>'
         )
     # Every value from the pledge is escaped above.
@@ -61,14 +63,15 @@ def signatory_cards(pledges):
 
 
 def standing_line(pledge, now):
-    """When the pledge was last affirmed, or that a check-in is due, or that it lapsed."""
+    """When the pledge was last affirmed, or that a check-in is due, or that it lapsed:
+    a second line of the card's meta."""
     standing = checkins.standing(pledge, now)
     if standing == checkins.Standing.DUE:
-        return '<p class="signatory__standing signatory__standing--due">Check-in due</p>'
+        return "<br><strong>Check-in due</strong>"
     if standing == checkins.Standing.LAPSED and pledge.lapsed_at:
-        return f'<p class="signatory__standing">Lapsed {month(pledge.lapsed_at)}</p>'
+        return f"<br>Lapsed {month(pledge.lapsed_at)}"
     if pledge.affirmed_at:
-        return f'<p class="signatory__standing">Affirmed {month(pledge.affirmed_at)}</p>'
+        return f"<br>Affirmed {month(pledge.affirmed_at)}"
     return ""  # the admin's preview of a pledge not yet approved
 
 

@@ -95,7 +95,7 @@ def test_the_wall_s_standing_filter_and_a_lapsed_signatory_s_page(site, page):
         page.goto(site + "/signatories/")
         cards = page.locator(".signatory")
         expect(cards).to_have_count(2)
-        expect(page.locator(".signatory__standing--due")).to_have_text("Check-in due")
+        expect(page.locator(".signatory__meta strong")).to_have_text("Check-in due")
         screenshot(page, f"wall-standing-{name}")
         assert_accessible(page)
         page.goto(site + "/signatories/?standing=lapsed")
