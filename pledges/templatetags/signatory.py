@@ -4,7 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.dates import MONTHS
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -76,7 +76,10 @@ def standing_line(pledge, now):
 
 
 def month(moment):
-    return date_format(timezone.localtime(moment), "F Y")
+    """"November 2026": by hand, as Django's date format costs more than the rest of a
+    card."""
+    local = timezone.localtime(moment)
+    return f"{MONTHS[local.month]} {local.year}"
 
 
 @register.simple_tag
