@@ -127,12 +127,14 @@ MOST_LISTED = 10
 
 def queue(kind, pledge, **extra):
     """Queue an email of `kind` (a key of KINDS) about `pledge`."""
-    queue_for(pledge.pk, kind, **extra)
+    deliver.enqueue(kind, pledge.pk, **extra)
 
 
-def queue_for(pledge_id, kind, **extra):
-    """The same, by the pledge's id alone (for a command acting on many rows at once)."""
-    deliver.enqueue(kind, pledge_id, **extra)
+def queue_many(kind, pledge_ids):
+    """Queue an email of `kind` for each of these pledges, by id: one task for them all,
+    which the worker turns into one task each (`fan_out`), so that a command acting on
+    thousands of pledges at once waits for one write, not thousands."""
+    fan_out.enqueue(kind, list(pledge_ids))
 
 
 def take_turn(kind, pledge, pledges):
@@ -191,6 +193,14 @@ def dropped(pledge, name):
         f"The {name} email was not sent: the pledge was withdrawn before it could go."
     )
     return "not sent: the pledge was withdrawn since"
+
+
+@task()
+def fan_out(kind, pledge_ids):
+    """Queue an email of `kind` for each pledge (see queue_many)."""
+    for pledge_id in pledge_ids:
+        deliver.enqueue(kind, pledge_id)
+    return f"queued {len(pledge_ids)}"
 
 
 @task()

@@ -47,9 +47,14 @@ def run(*args):
 
 
 def queued(kind):
-    """The emails of `kind` queued, by pledge id."""
+    """The emails of `kind` queued, by pledge id: one task each, or a command's batch."""
     rows = DBTaskResult.objects.values_list("args_kwargs", flat=True)
-    return sorted(row["args"][1] for row in rows if row["args"][0] == kind)
+    found = []
+    for row in rows:
+        if row["args"][0] == kind:
+            ids = row["args"][1]
+            found.extend(ids if isinstance(ids, list) else [ids])
+    return sorted(found)
 
 
 @pytest.fixture

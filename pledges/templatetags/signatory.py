@@ -76,7 +76,7 @@ def standing_line(pledge, now):
 
 
 def month(moment):
-    """"November 2026": by hand, as Django's date format costs more than the rest of a
+    """ "November 2026": by hand, as Django's date format costs more than the rest of a
     card."""
     local = timezone.localtime(moment)
     return f"{MONTHS[local.month]} {local.year}"

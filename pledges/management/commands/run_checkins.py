@@ -76,8 +76,7 @@ class Command(BaseCommand):
                 checkin_reminders=number, reminded_at=timezone.now()
             )
             record(ids, PledgeEvent.Action.REMINDED, f"Reminder {number} of 2 to check in.")
-            for pk in ids:
-                tasks.queue_for(pk, "checkin")
+            tasks.queue_many("checkin", ids)
 
         return act
 
@@ -88,8 +87,7 @@ class Command(BaseCommand):
         record(
             ids, PledgeEvent.Action.LAPSED, "Not checked in within a year and the grace after it."
         )
-        for pk in ids:
-            tasks.queue_for(pk, "lapsed")
+        tasks.queue_many("lapsed", ids)
         freshness.changed()  # an update sends no signals
 
 
