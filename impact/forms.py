@@ -182,7 +182,12 @@ class ReturnForm(forms.ModelForm):
         for field, value in figures.items():
             setattr(row, field, value)
         if row.is_empty():
-            if row.pk:
+            # Taken back: gone, unless a moderator hid a figure of it. Then the row, and
+            # what was hidden, stay (emptied), so that sending the figure again cannot
+            # bring it back unhidden.
+            if row.pk and row.hidden:
+                row.save()
+            elif row.pk:
                 row.delete()
             return None
         with transaction.atomic():

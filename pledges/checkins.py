@@ -45,11 +45,16 @@ def lapses_on(affirmed_at, reminded_at=None):
     return max(affirmed_at + YEAR + grace(), (reminded_at or timezone.now()) + NOTICE)
 
 
+def is_due(affirmed_at, now):
+    """Whether an approved pledge's year is up (one never affirmed counts as due)."""
+    return affirmed_at is None or now >= due_on(affirmed_at)
+
+
 def standing(pledge, now=None):
     """Where the pledge stands today, or None for one never listed."""
     now = now or timezone.now()
     if pledge.status == Status.APPROVED:
-        if pledge.affirmed_at and now >= due_on(pledge.affirmed_at):
+        if is_due(pledge.affirmed_at, now):
             return Standing.DUE
         return Standing.CURRENT
     if pledge.status == Status.LAPSED:
@@ -66,7 +71,7 @@ def condition(wanted, now=None):
     if wanted == Standing.CURRENT:
         return approved & Q(affirmed_at__gt=now - YEAR)
     if wanted == Standing.DUE:
-        return approved & Q(affirmed_at__lte=now - YEAR)
+        return approved & (Q(affirmed_at__lte=now - YEAR) | Q(affirmed_at__isnull=True))
     if wanted == Standing.LAPSED:
         return Q(status=Status.LAPSED)
     raise ValueError(wanted)
@@ -88,7 +93,8 @@ def reminder_due(number, now=None):
 
 def lapse_due(now=None):
     """Approved pledges past their year and the grace period after it, whose last
-    reminder went at least NOTICE ago."""
+    reminder was sent (not merely queued: pledges.tasks.deliver stamps it) at least
+    NOTICE ago. One whose reminder could not be sent stays "check-in due", listed."""
     now = now or timezone.now()
     return Q(
         status=Status.APPROVED,

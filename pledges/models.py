@@ -1066,7 +1066,7 @@ class ProposedChange(models.Model):
         the change still the revision `seen`; this object then holds that revision."""
         pledge = Pledge.objects.select_for_update().get(pk=self.pledge_id)
         current = ProposedChange.objects.select_for_update().get(pk=self.pk)
-        if current.status != self.Status.OPEN or not pledge.is_public():
+        if current.status != self.Status.OPEN or pledge.status not in LISTED:
             self.status = current.status
             raise PledgeStateError(pledge, "decide on a change to")
         if current.revision != seen:
@@ -1114,7 +1114,7 @@ def change_deleted(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Pledge)
 def deleted(sender, instance, **kwargs):
-    if instance.is_public():
+    if instance.status in LISTED:
         freshness.changed()
     if instance.logo:
         delete_logo(instance.logo.name)

@@ -43,7 +43,7 @@ def columns():
     site = settings.SITE_URL
     page = site + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
     logo_url = Pledge._meta.get_field("logo").storage.url
-    year_ago = timezone.now() - checkins.YEAR  # as pledges.checkins.standing has it
+    now = timezone.now()
     return [
         Column("name", "the organisation's name as it signed", ("name",)),
         Column(
@@ -120,7 +120,7 @@ def columns():
             "`current` (affirmed within the year) or `due` (the year is up and a check-in is "
             "due; lapsed pledges are not in this list)",
             ("affirmed_at",),
-            lambda affirmed_at: "due" if affirmed_at and affirmed_at <= year_ago else "current",
+            lambda affirmed_at: "due" if checkins.is_due(affirmed_at, now) else "current",
         ),
     ]
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pledges import emails
-from pledges.status import MANAGEABLE, Status
+from pledges.status import LISTED, MANAGEABLE, Status
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +65,18 @@ KINDS = {
     # An approved organisation's proposed change (pledges.models.ProposedChange).
     "change": (
         "moderators' notice of a change",
-        [Status.APPROVED],
+        LISTED,
         lambda pledge: tell_moderators(pledge, "change_moderator"),
     ),
     "change_moderator": (
         "moderator's notice of a change",
-        [Status.APPROVED],
+        LISTED,
         emails.change_for_moderator,
     ),
     "new_email": ("link to a new address", MANAGEABLE, emails.new_address),
     "email_changing": ("notice of an address change", MANAGEABLE, emails.address_changing),
-    "change_approved": ("change approval", [Status.APPROVED], emails.change_approval),
-    "change_rejected": ("change rejection", [Status.APPROVED], emails.change_rejection),
+    "change_approved": ("change approval", LISTED, emails.change_approval),
+    "change_rejected": ("change rejection", LISTED, emails.change_rejection),
     # Sent to the address the pledge had ("to"), as withdrawing erases it.
     "withdrawn": ("withdrawal confirmation", [Status.WITHDRAWN], emails.withdrawal),
     # A concern reported about a listing (pledges.models.Report): worth telling whatever
@@ -116,7 +116,7 @@ KINDS = {
 LIMITED = {"verify", "manage", "checkin"}
 # Which of the address's pledges a limited email lists, beyond the kind's statuses: a
 # reminder lists those reminded and not checked in since, not every approved one.
-LISTS = {"checkin": Q(checkin_reminders__gt=0)}
+LISTS = {"checkin": Q(checkin_reminders__gt=0, reminded_at__isnull=True)}
 # Sent to an address the visitor gave ("to"), not the pledge's: limited per that address
 # in the same way, and, as there is no pledge of that address to cover, never deferred.
 LIMITED_TO = {"new_email"}
@@ -245,6 +245,11 @@ def deliver(kind, pledge_id, attempt=1, turn=None, **extra):
         more = {"unlisted": fitting.count() - len(about)}
     try:
         send(about, **more, **extra)
+        if kind == "checkin":
+            # Sent, not merely queued: the notice before a lapse runs from here
+            # (pledges.checkins.lapse_due), and a message waiting for its turn finds
+            # these covered and goes no more.
+            pledges.filter(pk__in=[each.pk for each in about]).update(reminded_at=timezone.now())
     except Exception as error:
         failure = type(error).__name__
         if attempt <= len(RETRY_AFTER):

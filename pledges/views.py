@@ -530,9 +530,16 @@ def render_badge(request, pledge, standing=checkins.Standing.CURRENT):
     )
 
 
-def badged(slug):
+def badged(request, slug):
     """The pledge a badge is for, with its standing now: once listed, a badge always
-    answers, so that a withdrawn or lapsed pledge's badge says so rather than vanish."""
+    answers, so that a withdrawn or lapsed pledge's badge says so rather than vanish.
+    Read once a request: the ETag and the image both want it."""
+    if not hasattr(request, "badged"):
+        request.badged = _badged(slug)
+    return request.badged
+
+
+def _badged(slug):
     pledge = get_object_or_404(
         Pledge.objects.filter(approved_at__isnull=False).only(
             "name", "status", "approved_at", "affirmed_at", "lapsed_at"
@@ -544,7 +551,7 @@ def badged(slug):
 
 
 def badge_etag(request, slug):
-    pledge, standing = badged(slug)
+    pledge, standing = badged(request, slug)
     affirmed = f"{pledge.affirmed_at:%Y-%m}" if pledge.affirmed_at else ""
     return f"{standing}:{affirmed}:{freshness.version()}"
 
@@ -552,7 +559,7 @@ def badge_etag(request, slug):
 @require_safe
 @condition(etag_func=badge_etag)
 def badge(request, slug):
-    pledge, standing = badged(slug)
+    pledge, standing = badged(request, slug)
     response = render_badge(request, pledge, standing)
     # Drawn for the pledge as it stands when fetched; kept briefly, then checked again
     # with its ETag, so that a lapse or withdrawal shows on a signatory's site in minutes.
@@ -791,7 +798,7 @@ def manage_logo(request, token, proposed=False):
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """A concern about a public listing, for moderators: nothing about it is public."""
-    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    pledge = get_object_or_404(Pledge.objects.listed(), slug=slug)
     if request.method == "POST" and over_limit(request, "report-attempts", times=10):
         return too_many(request)
     if request.method == "GET":
@@ -817,7 +824,7 @@ def report(request, slug):
 
 @require_safe
 def report_sent(request, slug):
-    pledge = get_object_or_404(Pledge.objects.for_public_display(), slug=slug)
+    pledge = get_object_or_404(Pledge.objects.listed(), slug=slug)
     response = render(
         request, "pledges/report_sent.html", {"pledge": pledge, "title": "Thank you for telling us"}
     )

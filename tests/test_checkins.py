@@ -14,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from backing_lancashire import freshness
 from impact import years
 from pledges import checkins
-from pledges.models import Pledge, PledgeEvent, ProposedChange
+from pledges.models import Pledge, PledgeEvent, ProposedChange, SentEmail, recipient_digest
 from pledges.status import Status as S
 from pledges.themes import THEME
 from pledges.tokens import make_manage_token
@@ -47,14 +47,13 @@ def run(*args):
 
 
 def queued(kind):
-    """The emails of `kind` queued, by pledge id: one task each, or a command's batch."""
-    rows = DBTaskResult.objects.values_list("args_kwargs", flat=True)
-    found = []
-    for row in rows:
-        if row["args"][0] == kind:
-            ids = row["args"][1]
-            found.extend(ids if isinstance(ids, list) else [ids])
-    return sorted(found)
+    """The emails of `kind` queued, by pledge id: a command's batches (each of which the
+    worker turns into one task a pledge), or else the tasks queued one by one."""
+    rows = [row["args"] for row in DBTaskResult.objects.values_list("args_kwargs", flat=True)]
+    batches = [ids for each, ids in rows if each == kind and isinstance(ids, list)]
+    if batches:
+        return sorted(pk for batch in batches for pk in batch)
+    return sorted(pk for each, pk, *_ in rows if each == kind)
 
 
 @pytest.fixture
@@ -149,11 +148,15 @@ def test_a_lapsed_pledge_is_not_counted_nor_in_the_current_open_data(client):
     assert "Showing 1–1 of 1 signatory" in home
 
 
-def test_a_pledge_never_reminded_is_warned_before_it_lapses(clock):
+def test_a_pledge_never_reminded_is_warned_before_it_lapses(clock, send_queued):
     # The first run over pledges approved long ago, or after the schedule stopped.
     pledge = affirmed(500, reminded=False)
     assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
     assert queued("checkin") == [pledge.pk]
+    clock(checkins.NOTICE * 2)  # queued long ago, but never sent: no lapse
+    assert run().endswith("lapsed 0 pledges.")
+    send_queued()  # now it goes, and the fortnight's notice runs from here
+    assert len(mail.outbox) == 1
     clock(checkins.NOTICE - DAY)
     assert run().endswith("lapsed 0 pledges.")
     clock(DAY)
@@ -172,7 +175,7 @@ def test_the_dry_run_changes_nothing_and_says_what_it_would_do():
     assert sorted(Pledge.objects.values_list("checkin_reminders", flat=True)) == [0, 0, 2]
 
 
-def test_running_again_sends_nothing_twice_whatever_the_clock(clock):
+def test_running_again_sends_nothing_twice_whatever_the_clock(clock, send_queued):
     pledge = affirmed(335)
     run()
     clock(-2 * DAY)  # the clock put back: the reminder is not due, and was sent anyway
@@ -184,6 +187,7 @@ def test_running_again_sends_nothing_twice_whatever_the_clock(clock):
     run()
     run()
     assert queued("checkin") == [pledge.pk, pledge.pk]
+    send_queued()
     clock(60 * DAY)
     run()
     run()
@@ -197,8 +201,15 @@ def test_reminders_to_one_address_go_as_one_message_within_its_limits(send_queue
     run()
     assert sorted(queued("checkin")) == sorted([first.pk, second.pk])
     send_queued()
+    # The second pledge's task waited for the address's next turn; when it comes, the
+    # message that went has covered it, and nothing more is sent.
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    send_queued()
     (message,) = [m for m in mail.outbox if m.to == ["jo@example.org"]]
     assert message.subject == "Time to check in: your Backing Lancashire pledges"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.reminded_at and second.reminded_at  # sent, both
     assert "Bay Bakery" in message.body and "Bay Butchers" in message.body
     due = timezone.localtime(first.affirmed_at + checkins.YEAR)
     assert f"Please check in by {due:%-d %B %Y}" in message.body
@@ -451,3 +462,25 @@ def test_the_check_in_dates_are_set_by_the_check_ins_alone_not_in_the_admin(mod_
     page = mod_client.get(f"/admin/pledges/pledge/{pledge.pk}/change/").content.decode()
     assert "Last affirmed" in page and 'name="affirmed_at' not in page
     assert Pledge.objects.get().affirmed_at == pledge.affirmed_at
+
+
+def test_a_reminder_that_cannot_be_sent_never_leads_to_a_lapse(clock, send_queued, settings):
+    # Its address has had the most emails a day allows (a stranger asking for links).
+    pledge = affirmed(500, reminded=False)
+    for _ in range(settings.EMAIL_PER_ADDRESS_DAILY):
+        SentEmail.objects.create(
+            recipient=recipient_digest(pledge.email), kind="manage", at=timezone.now()
+        )
+    run()
+    send_queued()
+    assert mail.outbox == []
+    clock(60 * DAY)
+    assert run().endswith("lapsed 0 pledges.")
+    pledge.refresh_from_db()
+    assert checkins.standing(pledge) == checkins.Standing.DUE  # listed, marked due
+
+
+def test_a_lapsed_pledge_s_page_offers_its_report_link(client):
+    pledge = affirmed(500)
+    run()
+    assert client.get(f"{pledge.get_absolute_url()}report/").status_code == 200

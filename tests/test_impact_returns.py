@@ -442,3 +442,15 @@ def test_a_moderator_hides_a_figure_in_the_admin_with_a_note(mod_client, send_qu
     send_queued()
     assert len(mail.outbox) == 1 and "Too many." in mail.outbox[0].body
     assert mod_client.get("/admin/impact/impactreturn/add/").status_code == 403
+
+
+def test_emptying_a_return_cannot_unhide_a_figure_a_moderator_hid():
+    pledge = listed()
+    row = make_return(pledge, total_spend=9_000_000, volunteering_hours=10)
+    row.moderate(["total_spend"], "Nine million looks like a slip.")
+    empty = ReturnForm(pledge, data=post())
+    assert empty.is_valid() and empty.save() is None
+    again = ReturnForm(pledge, data=post(total_spend="9000000"))
+    assert again.is_valid()
+    saved = again.save()
+    assert saved.hidden == ["total_spend"] and saved.hidden_note

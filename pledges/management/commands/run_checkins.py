@@ -72,9 +72,8 @@ class Command(BaseCommand):
 
     def remind(self, number):
         def act(ids):
-            Pledge.objects.filter(pk__in=ids).update(
-                checkin_reminders=number, reminded_at=timezone.now()
-            )
+            # reminded_at is stamped when the email has gone (pledges.tasks.deliver).
+            Pledge.objects.filter(pk__in=ids).update(checkin_reminders=number, reminded_at=None)
             record(ids, PledgeEvent.Action.REMINDED, f"Reminder {number} of 2 to check in.")
             tasks.queue_many("checkin", ids)
 
