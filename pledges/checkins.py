@@ -21,6 +21,7 @@ SECOND_REMINDER = YEAR - timedelta(days=14)  # a fortnight before the year is up
 # after a stop in the schedule, or the first run over pledges approved long ago, each is
 # warned before it goes.
 NOTICE = timedelta(days=14)
+RETRY = timedelta(days=1)
 
 
 def grace():
@@ -85,16 +86,21 @@ def reminder_due(number, now=None):
     """
     now = now or timezone.now()
     after = FIRST_REMINDER if number == 1 else SECOND_REMINDER
-    due = Q(status=Status.APPROVED, affirmed_at__lte=now - after, checkin_reminders__lt=number)
+    due = Q(checkin_reminders__lt=number)
     if number == 1:  # once the second is due, that one goes instead
         due &= Q(affirmed_at__gt=now - SECOND_REMINDER)
-    return due
+    else:
+        # The last reminder, queued a day ago or more and never sent (its address was
+        # over the daily limit): queued again, once a day, until it goes.
+        due |= Q(checkin_reminders=2, reminded_at=None, reminder_queued_at__lte=now - RETRY)
+    return Q(status=Status.APPROVED, affirmed_at__lte=now - after) & due
 
 
 def lapse_due(now=None):
     """Approved pledges past their year and the grace period after it, whose last
     reminder was sent (not merely queued: pledges.tasks.deliver stamps it) at least
-    NOTICE ago. One whose reminder could not be sent stays "check-in due", listed."""
+    NOTICE ago. One whose reminder could not be sent stays "check-in due", listed, and
+    its reminder is queued again a day later (reminder_due)."""
     now = now or timezone.now()
     return Q(
         status=Status.APPROVED,

@@ -385,7 +385,8 @@ class Pledge(models.Model):
     # The check-in reminders sent since then (0, 1 or 2): each is sent once, however often
     # run_checkins runs, and a check-in starts the count again.
     checkin_reminders = models.PositiveSmallIntegerField(default=0, editable=False)
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)  # sent
+    reminder_queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     lapsed_at = models.DateTimeField(null=True, blank=True)
     rejected_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)

@@ -153,15 +153,15 @@ def test_a_pledge_never_reminded_is_warned_before_it_lapses(clock, send_queued):
     pledge = affirmed(500, reminded=False)
     assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
     assert queued("checkin") == [pledge.pk]
-    clock(checkins.NOTICE * 2)  # queued long ago, but never sent: no lapse
-    assert run().endswith("lapsed 0 pledges.")
-    send_queued()  # now it goes, and the fortnight's notice runs from here
+    clock(checkins.NOTICE * 2)  # queued long ago, never sent: no lapse, queued again
+    assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
+    send_queued()  # now it goes, once, and the fortnight's notice runs from here
     assert len(mail.outbox) == 1
     clock(checkins.NOTICE - DAY)
-    assert run().endswith("lapsed 0 pledges.")
+    assert run() == "Sent 0 first reminders and 0 second reminders; lapsed 0 pledges."
     clock(DAY)
     assert run().endswith("lapsed 1 pledge.")
-    assert queued("checkin") == [pledge.pk] and queued("lapsed") == [pledge.pk]
+    assert queued("checkin") == [pledge.pk, pledge.pk] and queued("lapsed") == [pledge.pk]
 
 
 def test_the_dry_run_changes_nothing_and_says_what_it_would_do():
@@ -474,10 +474,19 @@ def test_a_reminder_that_cannot_be_sent_never_leads_to_a_lapse(clock, send_queue
     run()
     send_queued()
     assert mail.outbox == []
+    # Not queued again the same day: once a day at most.
+    assert run() == "Sent 0 first reminders and 0 second reminders; lapsed 0 pledges."
     clock(60 * DAY)
-    assert run().endswith("lapsed 0 pledges.")
+    assert run() == "Sent 0 first reminders and 1 second reminder; lapsed 0 pledges."
     pledge.refresh_from_db()
     assert checkins.standing(pledge) == checkins.Standing.DUE  # listed, marked due
+    # Tried again a day later, once its address has room again: it goes, and only then
+    # does the fortnight's notice start.
+    SentEmail.objects.all().delete()
+    send_queued()
+    assert len(mail.outbox) == 1
+    clock(checkins.NOTICE + DAY)
+    assert run().endswith("lapsed 1 pledge.")
 
 
 def test_a_lapsed_pledge_s_page_offers_its_report_link(client):

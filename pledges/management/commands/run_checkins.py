@@ -73,7 +73,9 @@ class Command(BaseCommand):
     def remind(self, number):
         def act(ids):
             # reminded_at is stamped when the email has gone (pledges.tasks.deliver).
-            Pledge.objects.filter(pk__in=ids).update(checkin_reminders=number, reminded_at=None)
+            Pledge.objects.filter(pk__in=ids).update(
+                checkin_reminders=number, reminded_at=None, reminder_queued_at=timezone.now()
+            )
             record(ids, PledgeEvent.Action.REMINDED, f"Reminder {number} of 2 to check in.")
             tasks.queue_many("checkin", ids)
 
