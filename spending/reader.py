@@ -1,0 +1,174 @@
+"""Reading a published spending file: the force's monthly "spend over £500" CSVs.
+
+Files from different finance systems differ, and bad input is the normal case: this
+reads what it can, line by line, and says of every line it refuses which line it was
+and why. It knows nothing of the database; the import (a later step) saves what it reads,
+all or nothing.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+# What each column is called in the files seen so far, compared without case, spaces or
+# punctuation ("Date Paid", "date_paid" and "DATE PAID" are one name).
+COLUMNS = {
+    "date": ["transaction date", "date paid", "payment date", "paid date", "date"],
+    "supplier": ["supplier name", "supplier", "payee name", "payee", "vendor name", "vendor"],
+    "amount": ["net amount", "amount", "value", "net value", "amount gbp", "total"],
+    "expense_type": ["expense type", "expenditure type", "description", "category"],
+    "reference": [
+        "transaction reference",
+        "transaction number",
+        "invoice reference",
+        "invoice number",
+        "reference",
+        "ref",
+    ],  # fmt: skip
+    "postcode": ["supplier postcode", "postcode", "post code"],
+}
+NEEDED = ["date", "supplier", "amount"]
+# How rows withheld for personal data are marked in the supplier column.
+REDACTED = re.compile(r"\b(redacted|personal data|withheld)\b", re.I)
+TOTALS = re.compile(r"^\s*(grand\s+)?totals?\b", re.I)
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y", "%d %b %Y"]
+
+
+def squeezed(name):
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+ALIASES = {squeezed(alias): column for column, names in COLUMNS.items() for alias in names}
+
+
+@dataclass(frozen=True)
+class Payment:
+    line: int
+    paid_on: date
+    supplier: str
+    amount: Decimal
+    expense_type: str = ""
+    reference: str = ""
+    postcode: str = ""
+
+
+@dataclass
+class Reading:
+    payments: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (line, why)
+    columns: dict = field(default_factory=dict)  # what each column of ours was called
+    problem: str = ""  # why nothing could be read at all
+
+    @property
+    def total(self):
+        return sum((payment.amount for payment in self.payments), Decimal(0))
+
+    @property
+    def months(self):
+        return sorted({payment.paid_on.replace(day=1) for payment in self.payments})
+
+
+def decoded(data):
+    """The file's text: UTF-8, with or without a byte-order mark, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def amount(text):
+    """ "£1,234.50", "(1,234.50)" (a credit), "-1234.5", "1234.50 CR" as a Decimal."""
+    cleaned = text.strip().replace("£", "").replace(",", "").replace(" ", "")
+    negative = False
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned, negative = cleaned[1:-1], True
+    if cleaned.upper().endswith("CR"):
+        cleaned, negative = cleaned[:-2], True
+    if not re.fullmatch(r"[-+]?\d+(\.\d{1,2})?", cleaned):
+        raise ValueError(f"the amount “{text.strip()}” is not a sum of money")
+    value = Decimal(cleaned)
+    return -value if negative else value
+
+
+def paid_on(text):
+    cleaned = text.strip()
+    for shape in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, shape).date()
+        except ValueError:
+            continue
+    raise ValueError(f"the date “{cleaned}” is not a date this reader knows")
+
+
+def header(row):
+    """Our names for a row's columns, if it is a header row: {our name: index}."""
+    found = {}
+    for index, name in enumerate(row):
+        column = ALIASES.get(squeezed(name))
+        if column and column not in found:
+            found[column] = index
+    return found if all(name in found for name in NEEDED) else None
+
+
+def read(data):
+    """Read a spending file's bytes."""
+    reading = Reading()
+    try:
+        rows = list(csv.reader(io.StringIO(decoded(data), newline="")))
+    except csv.Error as error:
+        reading.problem = f"This is not a CSV file this reader can read ({error})."
+        return reading
+    columns = None
+    for line, row in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        if (found := header(row)) is not None:
+            if columns is None:
+                columns = found
+                reading.columns = {name: row[index].strip() for name, index in found.items()}
+            continue  # the header, or the header repeated further down
+        if columns is None:
+            continue  # a title above the header
+        try:
+            reading.payments.append(payment(line, row, columns))
+        except ValueError as error:
+            reading.refused.append((line, str(error)))
+    if columns is None:
+        wanted = ", ".join(COLUMNS[name][0] for name in NEEDED)
+        reading.problem = f"No header row names the columns this needs: {wanted}."
+    return reading
+
+
+def payment(line, row, columns):
+    """One row as a payment; ValueError says why it is not one."""
+
+    def cell(name):
+        index = columns.get(name)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    supplier = cell("supplier")
+    if TOTALS.match(supplier) or (not supplier and TOTALS.match(" ".join(row))):
+        raise ValueError("a totals line, not a payment")
+    if REDACTED.search(supplier):
+        raise ValueError("redacted for personal data at source")
+    if not supplier:
+        raise ValueError("no supplier is named")
+    return Payment(
+        line=line,
+        paid_on=paid_on(cell("date")),
+        supplier=supplier,
+        amount=_amount(cell("amount")),
+        expense_type=cell("expense_type"),
+        reference=cell("reference"),
+        postcode=cell("postcode").upper(),
+    )
+
+
+def _amount(text):
+    try:
+        return amount(text)
+    except InvalidOperation:
+        raise ValueError(f"the amount “{text}” is not a sum of money") from None
