@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from pledges.checkins import due_on, lapses_on
 from pledges.tokens import (
     LINK_MAX_AGE,
     MANAGE_MAX_AGE,
@@ -98,15 +99,19 @@ def rejection(pledge):
 def manage_link(pledges, *, unlisted=0):
     """One link for each pledge the address can manage."""
     entries = [{"name": pledge.name, **pledge_links(pledge)} for pledge in pledges]
+    send("manage", [pledges[0].email], listing(entries, pledges, unlisted))
+
+
+def listing(entries, pledges, unlisted):
+    """The context of an email listing several pledges of one address."""
     # Greeted by name only when every pledge names the same person.
     names = {pledge.contact_name for pledge in pledges}
-    context = {
+    return {
         "entries": entries,
         "unlisted": unlisted,
         "contact_name": names.pop() if len(names) == 1 else "",
         "manage_days": MANAGE_MAX_AGE.days,
     }
-    send("manage", [pledges[0].email], context)
 
 
 def new_address(pledge, *, to):
@@ -164,8 +169,6 @@ def change_rejection(pledge, *, change):
 def checkin_reminder(pledges, *, unlisted=0):
     """Time to check in: for each pledge reminded, the day its year is up and the day it
     lapses, and a private link to the check-in page."""
-    from pledges.checkins import due_on, lapses_on  # the rules, not the models
-
     entries = [
         {
             "name": pledge.name,
@@ -176,14 +179,7 @@ def checkin_reminder(pledges, *, unlisted=0):
         }
         for pledge in pledges
     ]
-    names = {pledge.contact_name for pledge in pledges}
-    context = {
-        "entries": entries,
-        "unlisted": unlisted,
-        "contact_name": names.pop() if len(names) == 1 else "",
-        "manage_days": MANAGE_MAX_AGE.days,
-    }
-    send("checkin", [pledges[0].email], context)
+    send("checkin", [pledges[0].email], listing(entries, pledges, unlisted))
 
 
 def lapse(pledge):
