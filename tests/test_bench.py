@@ -7,7 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from bench.run import new_run_id
+from pledges.validators import no_contact_details
 from tests.conftest import ROOT
 
 pytestmark = [
@@ -61,3 +64,12 @@ def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
     assert data["emails"]["sent"] == data["emails"]["queued"] == post["rows_added"]
     assert data["emails"]["failed"] == 0
     assert "of ceiling" in result.stdout
+
+
+def test_a_bench_sign_up_name_never_reads_as_a_phone_number():
+    # The driver's names are "Bench <run id><run> thread <t> no <n>" (bench/signup.lua);
+    # with a hex run id of six digits, seven in a row were refused as a phone number.
+    with pytest.raises(ValidationError):
+        no_contact_details("Bench 3849210 thread 1 no 1")
+    for _ in range(2000):
+        no_contact_details(f"Bench {new_run_id()}2 thread 2 no 9999")
