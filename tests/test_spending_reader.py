@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from spending.reader import amount, paid_on, read
+from campaign.spending.reader import amount, paid_on, read
 
 HEADER = (
     "Transaction Date,Supplier Name,Net Amount,Expense Type,Transaction Reference,"
