@@ -113,13 +113,17 @@ def test_bad_lines_are_refused_with_their_line_number_and_the_rest_kept():
             ",Total,1,000.00,,,",
         )
     )
-    assert [p.supplier for p in reading.payments] == ["Good Supplier", "Credit Note Ltd"]
-    assert reading.total == Decimal("300.00")  # the credit note nets off
+    assert [p.supplier for p in reading.payments] == ["Good Supplier", "", "", "Credit Note Ltd"]
+    # Redacted payments count, with no name or reference kept; the credit note nets off.
+    assert [(p.line, p.redacted, p.reference) for p in reading.payments[1:3]] == [
+        (7, True, ""),
+        (8, True, ""),
+    ]
+    assert reading.redacted == 2
+    assert reading.total == Decimal("2100.00")
     assert reading.refused == [
         (5, "the date “31/02/2025” is not a date this reader knows"),
         (6, "the amount “lots” is not a sum of money"),
-        (7, "redacted for personal data at source"),
-        (8, "redacted for personal data at source"),
         (9, "no supplier is named"),
         (12, "a totals line, not a payment"),
     ]

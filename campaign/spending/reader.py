@@ -53,6 +53,8 @@ class Payment:
     expense_type: str = ""
     reference: str = ""
     postcode: str = ""
+    # Withheld for personal data at source: the money counts, the name is never kept.
+    redacted: bool = False
 
 
 @dataclass
@@ -65,6 +67,10 @@ class Reading:
     @property
     def total(self):
         return sum((payment.amount for payment in self.payments), Decimal(0))
+
+    @property
+    def redacted(self):
+        return sum(1 for payment in self.payments if payment.redacted)
 
     @property
     def months(self):
@@ -152,10 +158,13 @@ def payment(line, row, columns):
     supplier = cell("supplier")
     if TOTALS.match(supplier) or (not supplier and TOTALS.match(" ".join(row))):
         raise ValueError("a totals line, not a payment")
-    if REDACTED.search(supplier):
-        raise ValueError("redacted for personal data at source")
+    # A payment to a person, withheld at source: it was spent, so it counts, but
+    # nothing that could name them (supplier, reference, postcode) is kept.
+    redacted = bool(REDACTED.search(supplier))
     if not supplier:
         raise ValueError("no supplier is named")
+    if redacted:
+        return Payment(line, paid_on(cell("date")), "", _amount(cell("amount")), redacted=True)
     return Payment(
         line=line,
         paid_on=paid_on(cell("date")),
