@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from phonenumber_field.formfields import PhoneNumberField
 
+from backing_lancashire import postcodes
 from pledges.checkins import Standing, condition
 from pledges.logos import clean_logo, drop_pending, keep_pending, pending_image, read_pending
 from pledges.models import (
@@ -168,8 +169,8 @@ ABOUT = [
     "organisation_type",
     "sector",
     "size",
-    "district",
     "postcode",
+    "district",
     "website",
     "companies_house_number",
     "charity_number",
@@ -209,6 +210,49 @@ def commitments_fieldset():
     )
 
 
+POSTCODE_NOT_FOUND = "We cannot find that postcode — check it, or choose your district"
+
+
+class DerivesTheDistrict:
+    """The district from the postcode, on every form that asks for a postcode (sign-up and
+    manage): the Lancashire council area it is in, or "Elsewhere in the North West", or
+    "Outside the North West" (postcodes.Place.pledge_district). Only when the postcode
+    cannot be found is the district asked, after the postcode, with a message saying so:
+    a well-shaped postcode we do not have is never guessed from its letters."""
+
+    asks_district = False
+
+    def derive_district(self, before=None):
+        """Put the district in cleaned_data. `before` is the pledge as stored, whose
+        district stays while its postcode does."""
+        data = self.cleaned_data
+        if "postcode" in self.errors:
+            return
+        written = postcodes.normalise(data.get("postcode", ""))
+        if before is not None and (written is None or written == before.postcode):
+            data["district"] = before.district  # unchanged, or a mistake to fix first
+            return
+        if written is None:
+            return  # nothing yet to find it from: the postcode's own error says why
+        if place := postcodes.find(written):
+            data["district"] = place.pledge_district
+            return
+        self.ask_district()
+        if not data.get("district"):
+            self.add_error("postcode", POSTCODE_NOT_FOUND)
+
+    def ask_district(self):
+        self.asks_district = True
+        field = self.fields["district"]
+        field.label = "District"
+        field.help_text = "Where your organisation is based, or does most of its work."
+        # The question goes after the postcode, in whichever fieldset holds it.
+        for fieldset in self.helper.layout.fields:
+            names = getattr(fieldset, "fields", [])
+            if "postcode" in names and "district" not in names:
+                names.insert(names.index("postcode") + 1, "district")
+
+
 class CatchesBots:
     """The bot checks of a public form with a `leave_blank` honeypot and a `started`
     token, shown to the visitor whose CSRF secret is `self.visitor`."""
@@ -229,7 +273,9 @@ class CatchesBots:
         return shown is None or timezone.now().timestamp() - shown < min_seconds
 
 
-class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.ModelForm):
+class PledgeForm(
+    PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, CatchesBots, forms.ModelForm
+):
     """The sign-up form: what the organisation tells us, checked field by field."""
 
     name = forms.CharField(
@@ -241,7 +287,8 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
-        help_text="Of your main site in or near Lancashire. We do not publish it.",
+        help_text="Of your main site in or near Lancashire. We use it to find your district, "
+        "which is shown on the signatory wall; we do not publish the postcode.",
         error_messages={"required": "Enter your organisation’s postcode."},
     )
     website = website_field()
@@ -326,13 +373,11 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
         widgets = RADIO_WIDGETS
         help_texts = {
             "sector": "The main thing your organisation does. Choose the closest.",
-            "district": "Where your organisation is based, or does most of its work.",
         }
         error_messages = {
             "organisation_type": {"required": "Select the type of organisation."},
             "sector": {"required": "Select your organisation’s sector."},
             "size": {"required": "Select how many people your organisation employs."},
-            "district": {"required": "Select the district your organisation is based in."},
         }
 
     def __init__(self, *args, visitor="", **kwargs):
@@ -342,6 +387,8 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
         self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
         self.fields["sector"].choices = [("", "Select…"), *Sector.choices]
         self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
+        # Derived from the postcode; asked only when that cannot be found (clean).
+        self.fields["district"].required = False
         self.ask_the_pledge_questions()
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
@@ -349,7 +396,7 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
         self.helper.layout = Layout(
             Fieldset(
                 "About your organisation",
-                *ABOUT[: ABOUT.index("logo")],
+                *[name for name in ABOUT[: ABOUT.index("logo")] if name != "district"],
                 HTML('{% include "pledges/includes/kept_logo.html" %}'),
                 "logo",
                 "logo_ref",
@@ -411,6 +458,7 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
 
     def clean(self):
         super().clean()
+        self.derive_district()
         # A form left open for hours is a person's (a bot would not wait): say so, and
         # send the page back with a fresh token so that the next try goes through.
         shown = read_started(self.data.get("started", ""), self.visitor)
@@ -490,6 +538,8 @@ class PledgeForm(PlainMessages, AsksThePledgeQuestions, CatchesBots, forms.Model
     def _answer(self, name):
         field, value = self.fields[name], getattr(self.instance, name)  # as it will be kept
         anchor = getattr(field, "error_anchor", f"id_{name}")
+        if name == "district" and not self.asks_district:
+            anchor = "id_postcode"  # found from the postcode: that is what to change
         if isinstance(field.widget, forms.RadioSelect):
             # Back to the choice made, which the browser focuses, not the group's first.
             chosen = (radio.id_for_label for radio in self[name] if radio.data["value"] == value)
@@ -531,7 +581,7 @@ class EmailForm(PlainMessages, forms.Form):
         self.helper = in_page_form()
 
 
-class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
+class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, forms.ModelForm):
     """What an organisation may change about its own pledge.
 
     It works on a copy: the pledge itself stays as stored until Pledge.update_details
@@ -549,6 +599,13 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_logo = forms.BooleanField(label="Remove our logo", required=False)
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        help_text="Of your main site. We use it to find your district, which is shown on "
+        "the signatory wall; we do not publish the postcode.",
+    )
     contact_name = PledgeForm.base_fields["contact_name"]
     contact_role = PledgeForm.base_fields["contact_role"]
     email = forms.EmailField(
@@ -573,6 +630,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
             for field, value in self.proposed.values.items():
                 setattr(instance, field, value)
         super().__init__(*args, instance=instance, **kwargs)
+        self.fields["district"].required = False  # derived from the postcode (clean)
         if self.instance.is_public():
             self.fields["name"].help_text = "As shown on the signatory wall."
         else:
@@ -604,6 +662,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
                 *(["remove_logo"] if "remove_logo" in self.fields else []),
             ),
             commitments_fieldset(),
+            Fieldset("Where your organisation is", "postcode"),
             Fieldset(
                 "Who we contact",
                 HTML('<p class="form-text">Never published. Changes here are saved at once.</p>'),
@@ -614,6 +673,13 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
             ),
             Submit("save", "Save changes"),
         )
+
+    def clean(self):
+        super().clean()
+        # The pledge as shown here (instance is changed only after clean): its district
+        # stays unless its postcode changes.
+        self.derive_district(before=self.instance)
+        return self.cleaned_data
 
     def clean_new_logo(self):
         upload = self.cleaned_data["new_logo"]

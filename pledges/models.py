@@ -158,6 +158,9 @@ EDITABLE = [
     "statement",
     "size",
     *COMMITMENT_FIELDS,
+    # The district follows the postcode (pledges.forms.DerivesTheDistrict).
+    "postcode",
+    "district",
     "contact_name",
     "contact_role",
     "email",

@@ -13,6 +13,7 @@ from django_tasks_db.management.commands import db_worker
 from pytest_django.plugin import validate_django_db
 
 from backing_lancashire import freshness
+from backing_lancashire.postcodes import read, replace
 from pledges.models import Pledge
 from tests.factories import make_pledge
 
@@ -105,6 +106,25 @@ def _isolated(settings, tmp_path):
 
 # The staff users' password, for tests that sign in through the login form.
 PASSWORD = "a long passphrase"
+
+
+# The outward codes the tests' postcodes are in: Preston (PR1 2AB, make_pledge's), Ribble
+# Valley (BB7 2AA, sign_up_answers'), Manchester, Windermere (Westmorland and Furness, in
+# a Lancaster-looking LA area), London, and FY4, which has postcodes without a council.
+TEST_OUTWARDS = {"PR1", "BB7", "M1", "LA23", "SW1A", "FY4"}
+
+
+@pytest.fixture(scope="session")
+def postcode_rows():
+    """The directory's rows for TEST_OUTWARDS, read from the package once a session."""
+    return [(letter, rows) for letter, rows in read(outwards=TEST_OUTWARDS)]
+
+
+@pytest.fixture
+def postcodes(db, postcode_rows):
+    """The postcode directory for TEST_OUTWARDS, in the test's database: the sign-up and
+    manage forms find the district from it."""
+    return replace(postcode_rows)
 
 
 @pytest.fixture

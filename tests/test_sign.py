@@ -47,7 +47,6 @@ def test_form_shows_the_pledge_and_every_field(client):
         "Type of organisation",
         "Sector",
         "Number of employees",
-        "District",
         "Postcode",
         "Website (optional)",
         "Companies House number (optional)",
@@ -113,7 +112,6 @@ REQUIRED = [
     ("organisation_type", "Select the type of organisation."),
     ("sector", "Select your organisation’s sector."),
     ("size", "Select how many people your organisation employs."),
-    ("district", "Select the district your organisation is based in."),
     ("postcode", "Enter your organisation’s postcode."),
     ("contact_name", "Enter the name of the person signing."),
     ("contact_role", "Enter your job title."),
@@ -381,7 +379,7 @@ def test_every_submission_records_one_event(client):
 def test_an_empty_post_shows_every_error(client):
     response = client.post("/pledge/", {})
     assert response.status_code == 200
-    assert len(summary(response)) == 12
+    assert len(summary(response)) == 11  # the district is found from the postcode
     assert ("commitments", "Tick at least one of the five commitments.") in summary(response)
     assert not Pledge.objects.exists()
 
