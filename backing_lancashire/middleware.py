@@ -1,9 +1,11 @@
 import io
+from importlib import import_module
 
 import csp.constants
 import csp.middleware
 import csp.utils
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.handlers.wsgi import LimitedStream
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -11,6 +13,27 @@ from django.utils.functional import cached_property
 # A 2 MB logo and the rest of the form, with room to spare. The proxy in front should
 # refuse anything larger even sooner.
 MAX_BODY = 2_500_000
+# Staff upload a year of spending files at once (a year of a large force's files is
+# about 10 MB). Only to this path, and only from a signed-in member of staff: nobody else
+# can make the server write that much to its disk.
+UPLOAD_BODY = 100_000_000
+UPLOAD_PATH = "/admin/campaign/spendimport/upload/"
+
+
+def body_limit(request):
+    return UPLOAD_BODY if request.path_info == UPLOAD_PATH and is_staff(request) else MAX_BODY
+
+
+def is_staff(request):
+    """Whether the request's session is a signed-in, active member of staff's (read here
+    because this runs before the session and authentication middleware)."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    user_id = import_module(settings.SESSION_ENGINE).SessionStore(key).get(SESSION_KEY)
+    return bool(user_id) and (
+        get_user_model().objects.filter(pk=user_id, is_staff=True, is_active=True).exists()
+    )
 
 
 def limit_body(get_response):
@@ -29,11 +52,12 @@ def limit_body(get_response):
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > MAX_BODY:
+        limit = body_limit(request)
+        if declared > limit:
             return too_large(request)
         if not request.META.get("CONTENT_LENGTH") and request.META.get("wsgi.input_terminated"):
-            body = request.META["wsgi.input"].read(MAX_BODY + 1)
-            if len(body) > MAX_BODY:
+            body = request.META["wsgi.input"].read(limit + 1)
+            if len(body) > limit:
                 return too_large(request)
             request.META["CONTENT_LENGTH"] = str(len(body))
             request._stream = LimitedStream(io.BytesIO(body), len(body))

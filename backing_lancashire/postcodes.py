@@ -22,31 +22,33 @@ from dataclasses import dataclass
 
 import brotli
 import msgpack
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from localflavor.gb.forms import GBPostcodeField
 from tqdm import tqdm
 
 from backing_lancashire.models import Postcode
-from pledges import validators
-from pledges.models import District
 
-# The fourteen council areas that Lancashire Constabulary polices, by ONS code.
+# The fourteen council areas that Lancashire Constabulary polices, by ONS code, each as
+# the value of its pledges.models.District (the site-wide layer needs neither app).
 LANCASHIRE = {
-    "E06000008": District.BLACKBURN_WITH_DARWEN,
-    "E06000009": District.BLACKPOOL,
-    "E07000117": District.BURNLEY,
-    "E07000118": District.CHORLEY,
-    "E07000119": District.FYLDE,
-    "E07000120": District.HYNDBURN,
-    "E07000121": District.LANCASTER,
-    "E07000122": District.PENDLE,
-    "E07000123": District.PRESTON,
-    "E07000124": District.RIBBLE_VALLEY,
-    "E07000125": District.ROSSENDALE,
-    "E07000126": District.SOUTH_RIBBLE,
-    "E07000127": District.WEST_LANCASHIRE,
-    "E07000128": District.WYRE,
+    "E06000008": "blackburn-with-darwen",
+    "E06000009": "blackpool",
+    "E07000117": "burnley",
+    "E07000118": "chorley",
+    "E07000119": "fylde",
+    "E07000120": "hyndburn",
+    "E07000121": "lancaster",
+    "E07000122": "pendle",
+    "E07000123": "preston",
+    "E07000124": "ribble-valley",
+    "E07000125": "rossendale",
+    "E07000126": "south-ribble",
+    "E07000127": "west-lancashire",
+    "E07000128": "wyre",
 }
+# The district of a pledge based elsewhere (pledges.models.District too).
+NORTH_WEST_DISTRICT = "north-west"
+OUTSIDE_DISTRICT = "outside-north-west"
 
 # The council areas of the North West region (ONS code E12000002), from the ONS "Local
 # Authority District to Region (December 2025) Lookup in EN". Cumbria's districts became
@@ -89,18 +91,23 @@ ATTRIBUTION = (
 LONGEST = 16
 
 
+def written(text):
+    """Upper case, one space before the last three characters: pr12ab → PR1 2AB."""
+    return GBPostcodeField.space_regex.sub(r" \1", text.strip().upper())
+
+
+def is_postcode(text):
+    """Whether the text is shaped like a UK postcode (django-localflavor's rule)."""
+    return bool(GBPostcodeField.postcode_regex.search(text))
+
+
 def normalise(text):
     """The postcode in its one written form ("pr12ab" → "PR1 2AB"), or None when the text
-    is not shaped like a UK postcode. The shape is the one the pledge's postcode field
-    checks (django-localflavor's, through pledges.validators)."""
+    is not shaped like a UK postcode: the rule the pledge's postcode field checks too."""
     if not isinstance(text, str) or len(text) > LONGEST:
         return None
-    written = validators.postcode_form(text)
-    try:
-        validators.postcode(written)
-    except ValidationError:
-        return None
-    return written
+    form = written(text)
+    return form if is_postcode(form) else None
 
 
 def compact(written):
@@ -117,7 +124,7 @@ class Place:
 
     @property
     def district(self):
-        """The Lancashire council area, or None outside the county."""
+        """The Lancashire council area's district value, or None outside the county."""
         return LANCASHIRE.get(self.council)
 
     @property
@@ -132,7 +139,7 @@ class Place:
         or "Elsewhere in the North West", or "Outside the North West"."""
         if self.district:
             return self.district
-        return District.NORTH_WEST if self.area == "north-west" else District.OUTSIDE
+        return NORTH_WEST_DISTRICT if self.area == "north-west" else OUTSIDE_DISTRICT
 
 
 def _place(written, row):

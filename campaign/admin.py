@@ -1,8 +1,28 @@
-from django.contrib import admin
-from django.db import models
+from decimal import Decimal
 
-from campaign.models import SpendFigure, Testimonial
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+
+from campaign.models import Publisher, SpendFigure, SpendImport, Supplier, Testimonial
+from campaign.spending import register, uploads
+from campaign.spending.forms import LARGEST_FILE, ColumnsForm, UploadForm
+from campaign.spending.imports import File, preview, save
+from campaign.spending.register import place_name
 from campaign.templatetags.site_tags import pounds
+from pledges.validators import companies_house_number, company_number_form
 
 
 @admin.register(SpendFigure)
@@ -35,3 +55,317 @@ class TestimonialAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["quote", "attribution"]
+
+
+class PublisherAdmin(admin.ModelAdmin):
+    list_display = ["name", "mapped"]
+    readonly_fields = ["mapped"]
+
+    @admin.display(description="column names mapped by staff")
+    def mapped(self, publisher):
+        return "; ".join(f"{ours}: “{theirs}”" for ours, theirs in publisher.columns.items()) or "-"
+
+
+admin.site.register(Publisher, PublisherAdmin)
+
+
+@admin.register(SpendImport)
+class SpendImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "file_name",
+        "publisher",
+        "covers",
+        "payments_read",
+        "added",
+        "duplicates",
+        "refused",
+        "money",
+        "imported_at",
+    ]
+    list_filter = ["publisher"]
+    search_fields = ["file_name"]
+    date_hierarchy = "first_day"
+    fields = [
+        "file_name",
+        "publisher",
+        "covers",
+        "money",
+        "payments_read",
+        "added",
+        "duplicates",
+        "redacted",
+        "refused_lines",
+        "digest",
+        "imported_at",
+        "imported_by",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="covers", ordering="first_day")
+    def covers(self, spend_import):
+        return covers(spend_import.first_day, spend_import.last_day)
+
+    @admin.display(description="total", ordering="total")
+    def money(self, spend_import):
+        return pounds(spend_import.total)
+
+    @admin.display(description="refused")
+    def refused(self, spend_import):
+        return len(spend_import.refusals)
+
+    @admin.display(description="lines refused, and why")
+    def refused_lines(self, spend_import):
+        return format_html_join("\n", "<div>Line {}: {}</div>", spend_import.refusals) or "None"
+
+    def has_add_permission(self, request):
+        return False  # files come in through the upload, which previews them first
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload), name="campaign_spendimport_upload"),
+            *super().get_urls(),
+        ]
+
+    def upload(self, request):
+        """Upload → preview (nothing saved) → confirm (all or nothing)."""
+        if not request.user.has_perm("campaign.add_spendimport"):
+            raise PermissionDenied
+        step = request.POST.get("step")
+        if request.method == "POST" and step in ("import", "map", "cancel"):
+            return self.decide(request, step)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            # Files uploaded for a preview a day ago or more, never imported nor
+            # cancelled, go now: nothing else would ever read them again.
+            uploads.purge(timezone.now())
+            files = [File(f.name, f.read()) for f in form.cleaned_data["files"]]
+            publisher = form.cleaned_data["publisher"]
+            if not publisher.pk:
+                publisher.save()  # named by staff: kept, so that its column names can be
+            reference = uploads.keep(files, request.user)
+            return self.show_preview(request, publisher, reference, files)
+        return TemplateResponse(
+            request,
+            "admin/campaign/spendimport/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "title": "Upload spending files",
+            },
+        )
+
+    def decide(self, request, step):
+        batch = uploads.batch_of(request.POST.get("reference", ""), request.user)
+        publisher = Publisher.objects.filter(pk=request.POST.get("publisher") or 0).first()
+        if batch is None or publisher is None:
+            self.message_user(
+                request,
+                "Those files are no longer waiting (they are kept for a day): upload them again.",
+                messages.ERROR,
+            )
+            return redirect("admin:campaign_spendimport_upload")
+        if step == "cancel":
+            uploads.drop(batch)
+            self.message_user(request, "Cancelled: nothing was imported.")
+            return redirect("admin:campaign_spendimport_changelist")
+        files = uploads.load(batch)
+        reference = request.POST["reference"]
+        if step == "map":
+            return self.show_preview(request, publisher, reference, files, mapping=request.POST)
+        try:
+            imports = save(publisher, files, user=request.user)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return self.show_preview(request, publisher, reference, files)
+        uploads.drop(batch)
+        added = sum(i.added for i in imports)
+        self.message_user(
+            request,
+            f"Imported {len(imports)} file{pluralize(len(imports))}: "
+            f"{intcomma(added)} new payment{pluralize(added)}, "
+            f"{intcomma(sum(i.duplicates for i in imports))} already imported.",
+        )
+        return redirect("admin:campaign_spendimport_changelist")
+
+    def show_preview(self, request, publisher, reference, files, mapping=None):
+        previews = preview(publisher, files)
+        unread = next((p for p in previews if not p.ok and p.reading.headings), None)
+        columns = None
+        if unread is not None:
+            columns = ColumnsForm(unread.reading.headings, mapping, prefix="column")
+            if mapping is not None and columns.is_valid():
+                publisher.columns = {**publisher.columns, **columns.mapping()}
+                publisher.save()
+                return self.show_preview(request, publisher, reference, files)
+        return TemplateResponse(
+            request,
+            "admin/campaign/spendimport/preview.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Check the spending files before importing them",
+                "publisher": publisher,
+                "reference": reference,
+                "previews": previews,
+                "unread": unread,
+                "columns": columns,
+                "ready": all(p.ok for p in previews),
+                "total": sum((p.reading.total for p in previews), Decimal(0)),
+            },
+        )
+
+
+def covers(first, last):
+    """ "April 2025", or "April–June 2025", of a file's first and last day."""
+    if first is None:
+        return "-"
+    if (first.year, first.month) == (last.year, last.month):
+        return date_format(first, "F Y")
+    return f"{date_format(first, 'F Y')} – {date_format(last, 'F Y')}"
+
+
+class LocatedFilter(admin.SimpleListFilter):
+    title = "located"
+    parameter_name = "located"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not yet located"), ("yes", "Located")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(area="")
+        if self.value() == "yes":
+            return queryset.exclude(area="")
+        return queryset
+
+
+class SupplierForm(forms.ModelForm):
+    class Meta:
+        model = Supplier
+        fields = ["name", "kind", "postcode", "companies_house_number", "pledge"]
+
+    def clean_postcode(self):
+        return register.checked_postcode(self.cleaned_data["postcode"])
+
+    def clean_companies_house_number(self):
+        number = company_number_form(self.cleaned_data["companies_house_number"])
+        if number:
+            companies_house_number(number)
+        return number
+
+
+@admin.register(Supplier)
+class SupplierAdmin(admin.ModelAdmin):
+    form = SupplierForm
+    list_display = ["name", "spend", "postcode", "kind", "place", "pledge"]
+    list_editable = ["postcode", "kind"]
+    list_filter = [LocatedFilter, "area", "kind"]
+    list_per_page = 50
+    search_fields = ["name", "postcode", "companies_house_number", "names__key"]
+    raw_id_fields = ["pledge"]
+    readonly_fields = ["place", "spellings", "spend"]
+    actions = ["merge"]
+    change_list_template = "admin/campaign/supplier/change_list.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("pledge")
+            .annotate(paid=Coalesce(Sum("payments__amount"), Decimal(0)))
+            .order_by("-paid", "name")
+        )
+
+    @admin.display(description="spend", ordering="paid")
+    def spend(self, supplier):
+        return pounds(supplier.paid)
+
+    @admin.display(description="where")
+    def place(self, supplier):
+        return place_name(supplier.council, supplier.area) or "Not yet located"
+
+    @admin.display(description="spellings seen in the files")
+    def spellings(self, supplier):
+        return ", ".join(supplier.names.values_list("key", flat=True)) or "-"
+
+    def save_model(self, request, obj, form, change):
+        register.locate([obj])
+        super().save_model(request, obj, form, change)
+        if obj.pledge_id is None:
+            register.match_signatories([obj])
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {**(extra_context or {}), "located": register.located_share()}
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("postcodes/", view(self.import_postcodes), name="campaign_supplier_postcodes"),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description="Merge the selected suppliers into one", permissions=["change"])
+    def merge(self, request, queryset):
+        suppliers = list(queryset)
+        if len(suppliers) < 2:
+            self.message_user(request, "Choose two or more suppliers to merge.", messages.ERROR)
+            return None
+        keep = next((s for s in suppliers if str(s.pk) == request.POST.get("keep")), None)
+        if keep is None:
+            return TemplateResponse(
+                request,
+                "admin/campaign/supplier/merge.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Merge suppliers",
+                    "suppliers": suppliers,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        merged = register.merge(keep, suppliers)
+        self.message_user(request, f"Merged {merged} supplier{pluralize(merged)} into {keep}.")
+        return None
+
+    def import_postcodes(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = PostcodesForm(request.POST or None, request.FILES or None)
+        outcome = None
+        if request.method == "POST" and form.is_valid():
+            outcome = register.import_postcodes(form.cleaned_data["file"].read())
+            if not outcome.refused:
+                self.message_user(request, outcome.summary())
+                return redirect("admin:campaign_supplier_changelist")
+        return TemplateResponse(
+            request,
+            "admin/campaign/supplier/postcodes.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Import supplier postcodes",
+                "form": form,
+                "outcome": outcome,
+            },
+        )
+
+
+class PostcodesForm(forms.Form):
+    file = forms.FileField(
+        label="Supplier postcodes (CSV)",
+        help_text="Columns: supplier name, postcode, and optionally Companies House number. "
+        "Nothing is saved if any line is wrong: each is listed with its line number.",
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > LARGEST_FILE:
+            raise forms.ValidationError(f"Choose a file under {LARGEST_FILE // 2**20} MB.")
+        return file

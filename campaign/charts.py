@@ -56,3 +56,56 @@ def bar_chart(items, label=lambda item: item.label, value=lambda item: item.amou
         )
         y = bar_y + BAR_HEIGHT + ROW_GAP
     return BarChart(bars=bars, height=max(y - ROW_GAP + 4, 0))
+
+
+# A column chart of twelve months, drawn in its own coordinates and scaled to the width:
+# the same figures are in a table beside it, so its labels can be brief.
+MONTH_WIDTH = 30
+PLOT_HEIGHT = 160
+AXIS = 40  # room under the columns for the month and year
+
+
+@dataclass(frozen=True)
+class Column:
+    month: object
+    total: object
+    local: object
+    x: int
+    y: int  # top of the whole column
+    height: int
+    local_y: int
+    local_height: int
+
+
+@dataclass(frozen=True)
+class MonthlyChart:
+    columns: list[Column]
+    width: int
+    height: int
+    baseline: int
+
+
+def monthly(by_month):
+    """Columns for (month, total, with Lancashire suppliers), the local part at the foot.
+
+    A month whose credit notes outweigh its payments is drawn as nothing, not below the
+    axis: its figure is in the table.
+    """
+    top = max((total for _, total, _ in by_month), default=0)
+    columns = []
+    for n, (month, total, local) in enumerate(by_month):
+        height = round(max(total, 0) / top * PLOT_HEIGHT) if top > 0 else 0
+        local_height = round(max(min(local, total), 0) / top * PLOT_HEIGHT) if top > 0 else 0
+        columns.append(
+            Column(
+                month=month,
+                total=total,
+                local=local,
+                x=n * MONTH_WIDTH + 3,
+                y=PLOT_HEIGHT - height,
+                height=height,
+                local_y=PLOT_HEIGHT - local_height,
+                local_height=local_height,
+            )
+        )
+    return MonthlyChart(columns, len(by_month) * MONTH_WIDTH, PLOT_HEIGHT + AXIS, PLOT_HEIGHT)

@@ -147,3 +147,144 @@ def content_changed(sender, **kwargs):
     # Figures and quotes are on cached public pages: whoever changes one, the admin
     # or a command, every page cache renews.
     freshness.changed()
+
+
+# Spending: the force's published "spend over £500" files, imported by staff, and the
+# register of who was paid and where they are. See campaign/spending/.
+
+
+class Publisher(models.Model):
+    """Who publishes a series of spending files, and what its finance system calls things."""
+
+    name = models.CharField(max_length=120, unique=True)
+    # Column names staff mapped once, {our column: the publisher's heading}: the reader
+    # recognises them in every later file of this publisher.
+    columns = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Area(models.TextChoices):
+    """Where a supplier is, from its postcode: what the local shares are made of."""
+
+    LANCASHIRE = "lancashire", "Lancashire"
+    NORTH_WEST = "north-west", "Elsewhere in the North West"
+    ELSEWHERE = "elsewhere", "Outside the North West"
+
+
+class Supplier(models.Model):
+    """One organisation the force paid, however its name was spelt in the files."""
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "A business or other organisation"
+        PUBLIC = "public", "A public body"
+        PERSON = "person", "A person (a sole trader named by a person's name)"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.BUSINESS,
+        help_text="Spend with public bodies is shown as its own share. A person is only "
+        "ever counted in totals, never named.",
+    )
+    postcode = models.CharField(
+        max_length=8, blank=True, help_text="Where the supplier is: its council area follows."
+    )
+    companies_house_number = models.CharField("Companies House number", max_length=8, blank=True)
+    council = models.CharField(
+        "council area code", max_length=9, blank=True, editable=False, db_index=True
+    )
+    area = models.CharField(max_length=16, choices=Area.choices, blank=True, editable=False)
+    pledge = models.ForeignKey(
+        "pledges.Pledge",
+        verbose_name="signatory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suppliers",
+        help_text="The Backing Lancashire signatory this supplier is, when it is one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SupplierName(models.Model):
+    """A spelling of a supplier's name seen in a file, by its matching key: a later file
+    that spells it so is paid to the same supplier, merged or not."""
+
+    key = models.CharField(max_length=200, unique=True)
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="names")
+
+    def __str__(self):
+        return self.key
+
+
+class SpendImport(models.Model):
+    """One spending file, imported: what it held and what became of each line."""
+
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(max_length=255)
+    digest = models.CharField(max_length=64, db_index=True, help_text="SHA-256 of the file.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payments_read = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(
+        default=0, help_text="Payments already imported from another file, not counted again."
+    )
+    redacted = models.PositiveIntegerField(default=0)
+    refusals = models.JSONField(default=list, blank=True, help_text="[line, why] of each.")
+    total = models.DecimalField("total (£)", max_digits=16, decimal_places=2, default=0)
+    first_day = models.DateField(null=True)
+    last_day = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = "spending file"
+
+    def __str__(self):
+        return self.file_name
+
+
+class Payment(models.Model):
+    """One line of a spending file: a payment, or a credit note netting off."""
+
+    spend_import = models.ForeignKey(SpendImport, on_delete=models.CASCADE, related_name="payments")
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="+")
+    # None when the file redacted the payee for personal data: the money still counts.
+    supplier = models.ForeignKey(
+        Supplier, null=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    paid_on = models.DateField(db_index=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    expense_type = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
+    line = models.PositiveIntegerField()
+    # The same payment in two files (a re-import, or files that overlap) has one key.
+    key = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "key"], name="one_payment_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on} {self.amount}"
+
+
+@receiver([post_save, post_delete], sender=Supplier)
+@receiver([post_save, post_delete], sender=SpendImport)
+def spending_changed(sender, **kwargs):
+    # The spend figures are computed from these: the page and its downloads renew.
+    freshness.changed()

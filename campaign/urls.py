@@ -29,6 +29,8 @@ urlpatterns = [
     path("social-value/", views.social_value, name="social_value"),
     path("spend/", views.spend, name="spend"),
     path("spend/figures.csv", views.spend_csv, name="spend_csv"),
+    path("spend/local.csv", views.local_spend_csv, name="local_spend_csv"),
+    path("spend/local.json", views.local_spend_json, name="local_spend_json"),
     path("data/", views.data, name="data"),
     path(
         "get-involved/",

@@ -1,14 +1,20 @@
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
+from backing_lancashire import postcodes
 from backing_lancashire.decorators import cached_page
 from backing_lancashire.spreadsheet import csv_response
+from campaign import charts
 from campaign.charts import bar_chart
 from campaign.models import SpendFigure, Testimonial
+from campaign.spending import figures as spend_figures
+from campaign.spending import open_data as spend_data
 from impact import open_data as impact_data
-from pledges import open_data, stats
+from pledges import open_data, stats, tilemap
 from pledges.models import Pledge
 from pledges.themes import THEMES
+from pledges.views import public_etag
 from pledges.wording import pledge_text
 
 
@@ -24,6 +30,7 @@ def home(request):
             "real Living Wage, create jobs and protect the environment.",
             "pledge": pledge_text(),
             "figures": SpendFigure.objects.published(),
+            "measured": spend_figures.headline(),
             "testimonials": Testimonial.objects.published(),
             "themes": THEMES,
             "impact": stats.impact(),
@@ -51,13 +58,26 @@ def social_value(request):
 def spend(request):
     figures = list(SpendFigure.objects.published())
     yearly = [figure for figure in figures if figure.is_yearly]
+    periods = spend_figures.periods()
+    chosen = request.GET.get("period", "")
+    period = next((p for p in periods if p.slug == chosen), periods[0] if periods else None)
     return render(
         request,
         "campaign/spend.html",
         {
-            "title": "Spend statistics",
-            "description": "How much Lancashire Constabulary spends within Lancashire: "
-            "each figure with its period and source, and a CSV download.",
+            "title": "Spend statistics" + (f": {period.label}" if chosen and period else ""),
+            "description": "How much Lancashire Constabulary spends with Lancashire suppliers, "
+            "computed every month from its published spending, with the method and downloads.",
+            "periods": periods,
+            "period": period,
+            "places_chart": bar_chart(period.places, value=lambda part: part.amount)
+            if period
+            else None,
+            "categories_chart": bar_chart(period.categories) if period else None,
+            "trend": charts.monthly(period.by_month) if period else None,
+            "map_size": (tilemap.WIDTH, tilemap.HEIGHT),
+            "tile_size": tilemap.TILE,
+            "attribution": postcodes.ATTRIBUTION,
             "figures": figures,
             "yearly": yearly,
             "one_off": [figure for figure in figures if not figure.is_yearly],
@@ -104,6 +124,24 @@ def spend_csv(request):
 
 
 @require_safe
+@condition(etag_func=public_etag)
+def local_spend_csv(request):
+    return csv_response(
+        "backing-lancashire-local-spend.csv",
+        [name for name, _ in spend_data.COLUMNS],
+        spend_data.rows(spend_figures.periods()),
+    )
+
+
+@require_safe
+@condition(etag_func=public_etag)
+def local_spend_json(request):
+    response = JsonResponse(spend_data.as_json(spend_figures.periods()))
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response
+
+
+@require_safe
 @cached_page
 def data(request):
     return render(
@@ -115,6 +153,7 @@ def data(request):
             "the Open Government Licence they are published under.",
             "signatory_columns": open_data.columns(),
             "spend_columns": SPEND_COLUMNS,
+            "local_spend_columns": spend_data.COLUMNS,
             "impact_columns": impact_data.return_columns(),
             "impact_totals_columns": impact_data.totals_columns(),
             "licence": open_data.LICENCE,

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from localflavor.gb.forms import GBPostcodeField
+
+from backing_lancashire import postcodes
 
 # Digits 0 to 9 only: \d would take any script's digits, which look alike but differ.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -65,7 +66,7 @@ def lower_host(url):
 
 def postcode_form(value):
     """Upper case, one space before the last three characters: pr12ab → PR1 2AB."""
-    return GBPostcodeField.space_regex.sub(r" \1", value.strip().upper())
+    return postcodes.written(value)
 
 
 def company_number_form(value):
@@ -148,7 +149,7 @@ def uk_phone(value):
 
 
 def postcode(value):
-    if not GBPostcodeField.postcode_regex.search(value):
+    if not postcodes.is_postcode(value):
         raise ValidationError("Enter a real UK postcode, like PR1 2AB.", code="invalid")
 
 

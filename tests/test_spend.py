@@ -163,7 +163,8 @@ def test_spend_page_copes_with_twenty_figures(client):
 def test_spend_page_without_figures_says_so(client):
     SpendFigure.objects.update(is_published=False)
     html = client.get("/spend/").content.decode()
-    assert "No figures have been published yet." in html
+    assert "No spending files have been imported yet" in html
+    assert 'id="highlights-heading"' not in html
     assert "<svg" not in html
 
 

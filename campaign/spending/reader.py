@@ -34,6 +34,11 @@ NEEDED = ["date", "supplier", "amount"]
 # How rows withheld for personal data are marked in the supplier column.
 REDACTED = re.compile(r"\b(redacted|personal data|withheld)\b", re.I)
 TOTALS = re.compile(r"^\s*(grand\s+)?totals?\b", re.I)
+# What the register keeps of each line, and no more.
+LONGEST = {"supplier": 200, "expense_type": 200, "reference": 100}
+# No single payment in a police force's accounts comes near £10bn: such a cell is a
+# mistake (a reference in the amount column, say), not spend.
+LARGEST = Decimal(10) ** 10
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y", "%d %b %Y"]
 
 
@@ -63,6 +68,9 @@ class Reading:
     refused: list = field(default_factory=list)  # (line, why)
     columns: dict = field(default_factory=dict)  # what each column of ours was called
     problem: str = ""  # why nothing could be read at all
+    # When no header was recognised: the cells of the line most like one, for staff to
+    # say which column is which.
+    headings: list = field(default_factory=list)
 
     @property
     def total(self):
@@ -96,6 +104,8 @@ def amount(text):
     if not re.fullmatch(r"[-+]?\d+(\.\d{1,2})?", cleaned):
         raise ValueError(f"the amount “{text.strip()}” is not a sum of money")
     value = Decimal(cleaned)
+    if abs(value) >= LARGEST:
+        raise ValueError(f"the amount “{text.strip()}” is larger than any single payment")
     return -value if negative else value
 
 
@@ -109,19 +119,27 @@ def paid_on(text):
     raise ValueError(f"the date “{cleaned}” is not a date this reader knows")
 
 
-def header(row):
+def header(row, aliases=ALIASES):
     """Our names for a row's columns, if it is a header row: {our name: index}."""
     found = {}
     for index, name in enumerate(row):
-        column = ALIASES.get(squeezed(name))
+        column = aliases.get(squeezed(name))
         if column and column not in found:
             found[column] = index
     return found if all(name in found for name in NEEDED) else None
 
 
-def read(data):
-    """Read a spending file's bytes."""
+def read(data, mapped=None):
+    """Read a spending file's bytes.
+
+    `mapped` is a publisher's own column names, {our column: its heading}, which staff
+    gave once for headings this does not know; they come before the usual names.
+    """
+    aliases = ALIASES | {squeezed(heading): ours for ours, heading in (mapped or {}).items()}
     reading = Reading()
+    if data[:4] == b"PK\x03\x04":
+        reading.problem = "This is a spreadsheet workbook, not a CSV file: save it as CSV first."
+        return reading
     try:
         rows = list(csv.reader(io.StringIO(decoded(data), newline="")))
     except csv.Error as error:
@@ -131,7 +149,7 @@ def read(data):
     for line, row in enumerate(rows, start=1):
         if not any(cell.strip() for cell in row):
             continue  # a blank line
-        if (found := header(row)) is not None:
+        if (found := header(row, aliases)) is not None:
             if columns is None:
                 columns = found
                 reading.columns = {name: row[index].strip() for name, index in found.items()}
@@ -145,7 +163,18 @@ def read(data):
     if columns is None:
         wanted = ", ".join(COLUMNS[name][0] for name in NEEDED)
         reading.problem = f"No header row names the columns this needs: {wanted}."
+        reading.headings = likely_header(rows)
     return reading
+
+
+def likely_header(rows):
+    """The headings of the first line with the most named cells, among the first few."""
+    best = []
+    for row in rows[:20]:
+        names = [cell.strip() for cell in row if cell.strip()]
+        if len(names) > len(best) and len(set(names)) == len(names):
+            best = names
+    return best[:40]
 
 
 def payment(line, row, columns):
@@ -163,6 +192,9 @@ def payment(line, row, columns):
     redacted = bool(REDACTED.search(supplier))
     if not supplier:
         raise ValueError("no supplier is named")
+    for name, longest in LONGEST.items():
+        if len(cell(name)) > longest:
+            raise ValueError(f"the {name.replace('_', ' ')} is longer than {longest} characters")
     if redacted:
         return Payment(line, paid_on(cell("date")), "", _amount(cell("amount")), redacted=True)
     return Payment(
@@ -172,7 +204,7 @@ def payment(line, row, columns):
         amount=_amount(cell("amount")),
         expense_type=cell("expense_type"),
         reference=cell("reference"),
-        postcode=cell("postcode").upper(),
+        postcode=cell("postcode").upper()[:16],  # checked when the supplier is located
     )
 
 

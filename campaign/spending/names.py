@@ -1,0 +1,42 @@
+"""One supplier, however a finance system spells it.
+
+"SMITH & SONS LIMITED", "Smith and Sons Ltd." and "smith & sons ltd" are one supplier:
+the key compares names without case, accents, punctuation or the usual variants of the
+same word. It is a key for matching, never shown.
+"""
+
+import re
+import unicodedata
+
+# Words a finance system writes several ways, each as one form.
+SAME_WORD = {
+    "limited": "ltd",
+    "ltd": "ltd",
+    "plc": "plc",
+    "public limited company": "plc",
+    "llp": "llp",
+    "co": "company",
+    "cic": "cic",
+    "community interest company": "cic",
+    "&": "and",
+    "uk": "uk",
+}
+LEGAL_FORMS = {"ltd", "plc", "llp", "cic", "lp"}
+PHRASES = sorted((p for p in SAME_WORD if " " in p), key=len, reverse=True)
+
+
+def key(name):
+    """The name's matching key: "smith and sons"."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = text.replace("&", " and ").replace("+", " and ")
+    text = re.sub(r"['’`]", "", text)  # "O'Neill's" is "oneills", not "o neill s"
+    text = " " + re.sub(r"[^a-z0-9]+", " ", text).strip() + " "
+    for phrase in PHRASES:
+        text = text.replace(f" {phrase} ", f" {SAME_WORD[phrase]} ")
+    words = [SAME_WORD.get(word, word) for word in text.split()]
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    # "Lune Cleaning" and "Lune Cleaning Ltd" are one supplier, however a file writes it.
+    while len(words) > 1 and words[-1] in LEGAL_FORMS:
+        words = words[:-1]
+    return " ".join(words)

@@ -1,0 +1,349 @@
+"""Importing spending files: preview, all or nothing, counted once, the supplier register."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from backing_lancashire import postcodes
+from campaign.models import Payment, Publisher, SpendImport, Supplier, SupplierName
+from campaign.spending import imports, names, register
+from campaign.spending.imports import File, preview, save
+from campaign.spending.reader import read
+from pledges.models import Pledge
+from tests.factories import make_pledge
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "Transaction Date,Supplier Name,Net Amount,Expense Type,Transaction Reference,Supplier Postcode"
+)
+
+
+def csv_file(name, *lines, header=HEADER):
+    return File(name, (header + "\r\n" + "".join(line + "\r\n" for line in lines)).encode())
+
+
+@pytest.fixture
+def places():
+    """The directory's postcodes in a few outward codes: Preston, Blackburn, Lancaster,
+    Manchester and Westminster."""
+    postcodes.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
+
+
+@pytest.fixture
+def publisher():
+    return Publisher.objects.create(name="Lancashire Constabulary")
+
+
+APRIL = csv_file(
+    "april.csv",
+    "01/04/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",
+    "02/04/2025,RIBBLE VEHICLES LIMITED,500.00,Vehicle repairs,R2,",
+    "03/04/2025,Manchester Forensics & Co,2000.00,Forensic services,R3,M1 1AE",
+    "04/04/2025,Redacted - personal data,700.00,Compensation,R4,",
+    "05/04/2025,Ribble Vehicles Ltd,(100.00),Vehicle repairs,R5,",
+    "31/02/2025,Bad Date Ltd,500,Goods,R6,",
+)
+
+
+def counts():
+    return [m.objects.count() for m in (Payment, SpendImport, Supplier, SupplierName)]
+
+
+def test_a_preview_saves_nothing_and_says_what_an_import_would_do(publisher, places):
+    [p] = preview(publisher, [APRIL])
+    assert counts() == [0, 0, 0, 0]
+    assert (len(p.reading.payments), p.added, p.duplicates, p.reading.redacted) == (5, 5, 0, 1)
+    assert p.reading.refused == [(7, "the date “31/02/2025” is not a date this reader knows")]
+    assert p.reading.total == Decimal("4100.00")
+
+
+def test_an_import_keeps_each_payment_and_one_supplier_however_spelt(publisher, places):
+    [spend_import] = save(publisher, [APRIL])
+    assert (spend_import.added, spend_import.redacted, spend_import.total) == (
+        5,
+        1,
+        Decimal("4100.00"),
+    )
+    assert spend_import.refusals == [[7, "the date “31/02/2025” is not a date this reader knows"]]
+    assert str(spend_import.first_day) == "2025-04-01"
+    ribble = Supplier.objects.get(names__key="ribble vehicles")
+    assert ribble.name == "Ribble Vehicles Ltd"  # as first spelt
+    assert (ribble.postcode, ribble.council, ribble.area) == ("PR1 2AB", "E07000123", "lancashire")
+    assert ribble.payments.count() == 3
+    manchester = Supplier.objects.get(names__key="manchester forensics and company")
+    assert manchester.area == "north-west"
+    # The redacted payment counts, paid to nobody named, with no reference kept.
+    redacted = Payment.objects.get(supplier=None)
+    assert (redacted.amount, redacted.reference) == (Decimal("700.00"), "")
+    assert Supplier.objects.count() == 2
+
+
+def test_importing_the_same_file_again_counts_nothing_twice(publisher, places):
+    save(publisher, [APRIL])
+    [again] = preview(publisher, [APRIL])
+    assert (again.added, again.duplicates) == (0, 5)
+    assert again.earlier is not None  # staff are told it was imported before
+    [second] = save(publisher, [APRIL])
+    assert (second.added, second.duplicates) == (0, 5)
+    assert Payment.objects.count() == 5
+
+
+def test_an_overlapping_file_adds_only_what_is_new(publisher, places):
+    save(publisher, [APRIL])
+    quarter = csv_file(
+        "quarter.csv",
+        "01/04/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",  # again
+        "01/05/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",  # R1 again: same
+        "01/05/2025,Ribble Vehicles Ltd,1500.00,Vehicle repairs,R1,PR1 2AB",  # another amount
+        "02/05/2025,Lune Cleaning,800.00,Cleaning,R7,LA1 1AA",
+    )
+    [p] = save(publisher, [quarter])
+    assert (p.added, p.duplicates) == (2, 2)
+    assert Payment.objects.count() == 7
+
+
+def test_files_of_one_batch_that_overlap_count_once(publisher, places):
+    copy = File("april-again.csv", APRIL.data)
+    first, second = save(publisher, [APRIL, copy])
+    assert (first.added, second.added, second.duplicates) == (5, 0, 5)
+
+
+def test_two_equal_payments_in_one_file_are_two_payments(publisher, places):
+    twice = csv_file(
+        "instalments.csv",
+        "01/06/2025,Lune Cleaning,800.00,Cleaning,,LA1 1AA",
+        "01/06/2025,Lune Cleaning,800.00,Cleaning,,LA1 1AA",
+    )
+    save(publisher, [twice])
+    save(publisher, [twice])
+    assert Payment.objects.filter(amount=800).count() == 2
+
+
+def test_another_publishers_payment_with_the_same_reference_is_its_own(publisher, places):
+    save(publisher, [APRIL])
+    opcc = Publisher(name="Police and Crime Commissioner for Lancashire")
+    [p] = save(opcc, [APRIL])
+    assert p.added == 5
+
+
+def test_a_failure_at_row_4999_saves_nothing(publisher, places, monkeypatch):
+    lines = [f"01/04/2025,Supplier {n % 50},{500 + n}.00,Goods,REF{n},PR1 2AB" for n in range(5000)]
+    big = csv_file("big.csv", *lines)
+    real = Payment.objects.bulk_create
+
+    def failing(batch, *args, **kwargs):
+        # The database refusing the line on row 4,999 (line 5,000 with the header).
+        if any(payment.line == 5000 for payment in batch):
+            raise IntegrityError("refused")
+        return real(batch, *args, **kwargs)
+
+    monkeypatch.setattr(Payment.objects, "bulk_create", failing)
+    with pytest.raises(IntegrityError):
+        save(publisher, [APRIL, big])
+    assert counts() == [0, 0, 0, 0]
+    monkeypatch.undo()
+    save(publisher, [APRIL, big])
+    assert Payment.objects.count() == 5005
+
+
+def test_a_file_that_cannot_be_read_stops_the_whole_import(publisher, places):
+    broken = File("notes.csv", b"just, some, words\r\n")
+    with pytest.raises(ValueError, match="notes.csv could not be read"):
+        save(publisher, [APRIL, broken])
+    assert counts() == [0, 0, 0, 0]
+
+
+def test_a_workbook_is_told_to_be_saved_as_csv(publisher):
+    [p] = preview(publisher, [File("april.xlsx", b"PK\x03\x04 rest of a zip")])
+    assert p.reading.problem == (
+        "This is a spreadsheet workbook, not a CSV file: save it as CSV first."
+    )
+
+
+def test_a_publishers_own_column_names_are_remembered(publisher, places):
+    odd = csv_file(
+        "odd.csv",
+        "01/04/2025,Lune Cleaning,800.00",
+        header="When,Who,How Much",
+    )
+    [p] = preview(publisher, [odd])
+    assert not p.ok and p.reading.headings == ["When", "Who", "How Much"]
+    publisher.columns = {"date": "When", "supplier": "Who", "amount": "How Much"}
+    publisher.save()
+    [p] = preview(Publisher.objects.get(pk=publisher.pk), [odd])
+    assert p.ok and p.reading.total == Decimal("800.00")
+
+
+@pytest.mark.parametrize(
+    "name, other",
+    [
+        ("Smith & Sons Ltd", "SMITH AND SONS LIMITED"),
+        ("The Lune Bakery", "Lune Bakery"),
+        ("O'Neill's Café", "ONeills Cafe"),
+        ("Acme Public Limited Company", "ACME PLC."),
+        ("Bowland  Fencing, Ltd.", "bowland fencing"),
+        ("Lune Cleaning", "LUNE CLEANING LIMITED"),
+    ],
+)
+def test_names_that_differ_only_in_writing_are_one_supplier(name, other):
+    assert names.key(name) == names.key(other)
+
+
+def test_different_names_stay_different():
+    assert names.key("Smith & Sons Ltd") != names.key("Smith & Son Ltd")
+    assert names.key("Lune Bakery") != names.key("Lune Bakery Cafe")
+
+
+def test_staff_merge_variants_and_later_files_follow(publisher, places):
+    save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                "01/04/2025,Ribble Vehicles,900.00,Repairs,A1,",
+                "01/04/2025,Ribble Vehicle Services,100.00,Repairs,A2,PR1 2AB",
+            )
+        ],
+    )
+    keep = Supplier.objects.get(name="Ribble Vehicles")
+    other = Supplier.objects.get(name="Ribble Vehicle Services")
+    assert register.merge(keep, [keep, other]) == 1
+    keep.refresh_from_db()
+    assert keep.postcode == "PR1 2AB" and keep.area == "lancashire"  # taken from the other
+    assert keep.payments.count() == 2
+    save(publisher, [csv_file("b.csv", "01/05/2025,RIBBLE VEHICLE SERVICES,50.00,Repairs,B1,")])
+    assert Supplier.objects.count() == 1 and keep.payments.count() == 3
+
+
+def test_a_supplier_that_is_a_signatory_is_matched_and_takes_its_postcode(publisher, places):
+    by_name = make_pledge(Pledge.Status.APPROVED, name="Lune Cleaning Limited", postcode="LA1 1AA")
+    by_number = make_pledge(
+        Pledge.Status.APPROVED, name="Bowland Ltd", companies_house_number="01234567"
+    )
+    make_pledge(Pledge.Status.PENDING, name="Not Yet Listed Ltd")
+    save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                "01/04/2025,LUNE CLEANING LTD,800.00,Cleaning,A1,",
+                "01/04/2025,Not Yet Listed Ltd,800.00,Cleaning,A2,",
+                "01/04/2025,Bowland Trading,800.00,Goods,A3,",
+            )
+        ],
+    )
+    lune = Supplier.objects.get(name="LUNE CLEANING LTD")
+    assert lune.pledge == by_name
+    assert (lune.postcode, lune.area) == ("LA1 1AA", "lancashire")
+    assert Supplier.objects.get(name="Not Yet Listed Ltd").pledge is None
+    bowland = Supplier.objects.get(name="Bowland Trading")
+    assert bowland.pledge is None  # another name: matched only by number, once staff give it
+    bowland.companies_house_number = "01234567"
+    register.match_signatories([bowland])
+    bowland.refresh_from_db()
+    assert bowland.pledge == by_number
+
+
+def test_a_postcode_the_directory_does_not_know_leaves_the_supplier_unlocated(publisher, places):
+    save(publisher, [csv_file("a.csv", "01/04/2025,Nowhere Ltd,800.00,Goods,A1,PR1 9ZZ")])
+    nowhere = Supplier.objects.get()
+    assert (nowhere.postcode, nowhere.council, nowhere.area) == ("PR1 9ZZ", "", "")
+
+
+def test_a_supplier_postcode_list_is_all_or_nothing(publisher, places):
+    save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                "01/04/2025,Lune Cleaning,800.00,Cleaning,A1,",
+                "01/04/2025,Pennine Print,800.00,Printing,A2,",
+            )
+        ],
+    )
+    bad = (
+        b"Supplier,Postcode,Company number\r\nLune Cleaning,LA1 1AA,\r\nPennine Print,PR1 9ZZ,\r\n"
+    )
+    outcome = register.import_postcodes(bad)
+    assert outcome.refused == [
+        (3, "We cannot find that postcode in the ONS Postcode Directory: check it.")
+    ]
+    assert not Supplier.objects.exclude(postcode="").exists()
+    good = (
+        b"Supplier,Postcode,Company number\r\nLUNE CLEANING LTD,la11aa,1234567\r\n"
+        b"Pennine Print,BB1 2AA,\r\nNever Paid Ltd,PR1 2AB,\r\n"
+    )
+    outcome = register.import_postcodes(good)
+    assert outcome.refused == [] and outcome.updated == 2
+    assert outcome.unknown == ["Never Paid Ltd"]
+    lune = Supplier.objects.get(name="Lune Cleaning")
+    assert (lune.postcode, lune.companies_house_number, lune.area) == (
+        "LA1 1AA",
+        "01234567",
+        "lancashire",
+    )
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("Lune Cleaning,not a postcode,", "Enter a real UK postcode, like PR1 2AB."),
+        ("Lune Cleaning,PR1 2AB,123", "Enter a Companies House number"),
+        (",PR1 2AB,", "no supplier is named"),
+    ],
+)
+def test_each_bad_line_of_a_postcode_list_is_named(line, message, places):
+    outcome = register.import_postcodes(f"Name,Postcode\r\n{line}\r\n".encode())
+    assert outcome.refused[0][0] == 2 and outcome.refused[0][1].startswith(message)
+
+
+def test_the_command_imports_with_a_summary_per_file(publisher, places, tmp_path, capsys):
+    path = tmp_path / "april.csv"
+    path.write_bytes(APRIL.data)
+    call_command("import_spend", str(path), "--publisher", "lancashire constabulary")
+    out = capsys.readouterr().out
+    assert "april.csv: 5 payments (April 2025), £4,100; 5 new, 0 already imported" in out
+    assert "1 redacted at source, 1 lines refused." in out
+    assert "  line 7: the date “31/02/2025” is not a date this reader knows" in out
+    assert "Imported 1 file for Lancashire Constabulary: 5 new payments, 0 already imported." in out
+    assert Publisher.objects.count() == 1  # the name matched, whatever its case
+    call_command("import_spend", str(path), "--publisher", "Lancashire Constabulary")
+    assert "This file was imported before" in capsys.readouterr().out
+    assert Payment.objects.count() == 5
+
+
+def test_the_command_dry_run_and_its_failures_import_nothing(tmp_path, capsys, places):
+    path = tmp_path / "april.csv"
+    path.write_bytes(APRIL.data)
+    call_command("import_spend", str(path), "--publisher", "OPCC", "--dry-run")
+    assert "Dry run: nothing was imported." in capsys.readouterr().out
+    with pytest.raises(CommandError, match="missing.csv: No such file"):
+        call_command("import_spend", str(path), str(tmp_path / "missing.csv"), "--publisher", "X")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"a,b\r\n1,2\r\n")
+    with pytest.raises(CommandError, match="broken.csv could not be read"):
+        call_command("import_spend", str(path), str(broken), "--publisher", "X")
+    assert counts() == [0, 0, 0, 0] and not Publisher.objects.exists()
+
+
+def test_deleting_an_import_takes_its_payments_and_renews_the_figures(publisher, places, client):
+    [spend_import] = save(publisher, [APRIL])
+    assert "£4,100" in client.get("/spend/").content.decode()
+    spend_import.delete()
+    assert Payment.objects.count() == 0
+    assert "No spending files have been imported yet" in client.get("/spend/").content.decode()
+
+
+def test_keys_are_the_same_in_every_file_that_holds_the_payment():
+    one = imports.payment_keys(csv_reading(APRIL).payments)
+    assert one == imports.payment_keys(csv_reading(APRIL).payments)
+    assert one[0] == "ref:R1|1000.00"
+    # A redacted payment keeps no reference: it is known by its date and amount.
+    assert one[3] == "row:2025-04-04|redacted|700.00|1"
+
+
+def csv_reading(file):
+    return read(file.data)
