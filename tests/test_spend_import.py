@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from backing_lancashire import postcodes
+from backing_lancashire import freshness, postcodes
 from campaign.models import Payment, Publisher, SpendImport, Supplier, SupplierName
 from campaign.spending import imports, names, register
 from campaign.spending.imports import File, preview, save
@@ -276,7 +276,11 @@ def test_a_supplier_postcode_list_is_all_or_nothing(publisher, places):
         b"Supplier,Postcode,Company number\r\nLUNE CLEANING LTD,la11aa,1234567\r\n"
         b"Pennine Print,BB1 2AA,\r\nNever Paid Ltd,PR1 2AB,\r\n"
     )
+    before = freshness.version()
+    freshness.forget()
     outcome = register.import_postcodes(good)
+    freshness.forget()
+    assert freshness.version() != before  # the figures renew
     assert outcome.refused == [] and outcome.updated == 2
     assert outcome.unknown == ["Never Paid Ltd"]
     lune = Supplier.objects.get(name="Lune Cleaning")

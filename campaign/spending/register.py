@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from backing_lancashire import postcodes
+from backing_lancashire import freshness, postcodes
 from campaign.models import Area, Payment, Supplier, SupplierName
 from campaign.spending import names
 from campaign.spending.reader import decoded
@@ -222,5 +222,6 @@ def import_postcodes(data):
             changed, ["postcode", "companies_house_number", "council", "area"], batch_size=CHUNK
         )
         match_signatories([s for s in changed if s.pledge_id is None])
+        freshness.changed()  # many at once send no signals: the figures renew
     outcome.updated = len(changed)
     return outcome
