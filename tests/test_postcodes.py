@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from backing_lancashire import postcodes
+from backing_lancashire import onspd
 from backing_lancashire.models import Postcode
 from backing_lancashire.postcodes import LANCASHIRE, NORTH_WEST, Place, find, find_many, normalise
 from pledges.models import District, Pledge
@@ -52,13 +52,13 @@ KNOWN = [p for p, _ in IN_LANCASHIRE + IN_NORTH_WEST] + ["SW1A 1AA", NO_COUNCIL]
 @pytest.fixture(scope="module")
 def directory_rows():
     outwards = {postcode.split()[0] for postcode in KNOWN}
-    return list(postcodes.read(outwards=outwards))
+    return list(onspd.read(outwards=outwards))
 
 
 @pytest.fixture
 def directory(db, directory_rows):
     """Each outward code of KNOWN whole, so a missing postcode is really missing."""
-    return postcodes.replace(directory_rows)
+    return onspd.replace(directory_rows)
 
 
 # The rules ------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_find_many_with_nothing_to_find_asks_nothing(django_assert_num_queries):
 
 
 def test_loading_outward_codes_loads_those_only():
-    loaded = postcodes.load(outwards={"PR1"})
+    loaded = onspd.load(outwards={"PR1"})
     codes = set(Postcode.objects.values_list("code", flat=True))
     assert loaded.count == len(codes) > 1000
     assert {code[:-3] for code in codes} == {"PR1"}  # not PR10 or PR11
@@ -175,16 +175,16 @@ def test_loading_outward_codes_loads_those_only():
 
 
 def test_loading_replaces_what_was_there():
-    postcodes.load(outwards={"PR1"})
-    postcodes.load(outwards={"LA23"})
+    onspd.load(outwards={"PR1"})
+    onspd.load(outwards={"LA23"})
     assert {code[:-3] for code in Postcode.objects.values_list("code", flat=True)} == {"LA23"}
 
 
 def test_an_area_is_its_letters_only():
-    postcodes.load(areas={"ZE"})  # Shetland; its file also holds no other area
+    onspd.load(areas={"ZE"})  # Shetland; its file also holds no other area
     assert Postcode.objects.count() > 0
-    postcodes.load(areas={"M"})
-    areas = {postcodes.area_of(code) for code in Postcode.objects.values_list("code", flat=True)}
+    onspd.load(areas={"M"})
+    areas = {onspd.area_of(code) for code in Postcode.objects.values_list("code", flat=True)}
     assert areas == {"M"}  # not ML (Motherwell), in the same file
 
 

@@ -8,7 +8,7 @@ from tests.browser.conftest import assert_accessible, screenshot
 from tests.factories import image_bytes
 
 
-def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_queued):
+def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_queued, postcodes):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + "/")
     page.get_by_role("link", name="Sign the pledge").first.click()
@@ -25,7 +25,8 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_q
         label="Making things (manufacturing, food and drink production)"
     )
     page.get_by_role("radio", name="Small (10–49 employees)").check()
-    page.get_by_label("District").select_option(label="Pendle")
+    # No district is asked: it is found from the postcode.
+    expect(page.get_by_label("District")).to_have_count(0)
     page.get_by_label("Postcode").fill("bb9 7aa")
     page.get_by_label("Logo (optional)").set_input_files(
         files=[{"name": "logo.png", "mimeType": "image/png", "buffer": image_bytes("PNG")}]
@@ -79,6 +80,7 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_q
         "Pendle Widgets Ltd",
         "Business",
         "BB9 7AA",
+        "Pendle",
         "01282 123456",
         "We commit to pay the real Living Wage",
         "sam@pendle-widgets.example",
@@ -158,19 +160,18 @@ def test_the_form_at_phone_width(site, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     screenshot(page, "sign-phone")
     page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".error-summary li")).to_have_count(12)
+    expect(page.locator(".error-summary li")).to_have_count(11)
     screenshot(page, "sign-with-errors-phone")
     assert_accessible(page)
 
 
-def test_changing_a_radio_answer_goes_to_the_chosen_radio(site, page):
+def test_changing_a_radio_answer_goes_to_the_chosen_radio(site, page, postcodes):
     page.set_viewport_size({"width": 375, "height": 900})
     page.goto(site + "/pledge/")
     page.get_by_label("Organisation name").fill("Colne Carpets")
     page.get_by_role("radio", name="Charity").check()
     page.get_by_label("Sector").select_option(index=3)
     page.get_by_role("radio", name="Medium (50–249 employees)").check()
-    page.get_by_label("District").select_option(label="Pendle")
     page.get_by_label("Postcode").fill("BB8 0AA")
     page.get_by_label("We commit to pay the real Living Wage").check()
     page.get_by_label("Contact name").fill("Sam Patel")
@@ -197,3 +198,37 @@ def test_changing_a_radio_answer_goes_to_the_chosen_radio(site, page):
         assert_accessible(page)
         page.get_by_role("button", name="Continue").click()
         expect(page.locator("h1")).to_have_text("Check your answers before signing")
+
+
+def test_an_unknown_postcode_asks_the_district(site, page, console_errors, postcodes):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(site + "/pledge/")
+    page.get_by_label("Organisation name").fill("New Estate Bakery")
+    page.get_by_role("radio", name="Business").check()
+    page.get_by_label("Sector").select_option(index=3)
+    page.get_by_role("radio", name="Micro (0–9 employees)").check()
+    page.get_by_label("Postcode").fill("PR1 9ZZ")  # well formed, and not in the directory
+    page.get_by_label("We commit to pay the real Living Wage").check()
+    page.get_by_label("Contact name").fill("Sam Patel")
+    page.get_by_label("Job title").fill("Owner")
+    page.get_by_label("Email address").fill("sam@new-estate.example")
+    page.get_by_label("I am authorised to sign on behalf of this organisation").check()
+    page.get_by_label("I agree to our organisation’s name, logo and statement").check()
+    page.get_by_role("button", name="Continue").click()
+
+    message = "We cannot find that postcode — check it, or choose your district"
+    expect(page.locator(".error-summary li")).to_have_text([message])
+    district = page.get_by_label("District")
+    expect(district).to_be_visible()
+    screenshot(page, "sign-unknown-postcode-375")
+    assert_accessible(page)
+    district.select_option(label="Chorley")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your answers before signing")
+    answers = page.locator(".answers").inner_text()
+    assert "PR1 9ZZ" in answers and "Chorley" in answers
+    # Chosen, not found: its Change button goes back to the question.
+    page.get_by_role("button", name="Change district").click()
+    expect(page.get_by_label("District")).to_be_focused()
+    expect(page.get_by_label("District")).to_have_value("chorley")
+    assert console_errors == []

