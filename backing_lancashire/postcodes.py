@@ -16,12 +16,34 @@ Wigan).
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
+from localflavor.gb.forms import GBPostcodeField
 
 from backing_lancashire.models import Postcode
-from pledges import validators
-from pledges.models import District
+
+
+class District(models.TextChoices):
+    """Where a pledge is listed: the fourteen council areas that Lancashire Constabulary
+    polices, or the rest of the North West, or elsewhere. Here, below both apps, as the
+    pledges' districts and the spending's local shares are the same places."""
+
+    BLACKBURN_WITH_DARWEN = "blackburn-with-darwen", "Blackburn with Darwen"
+    BLACKPOOL = "blackpool", "Blackpool"
+    BURNLEY = "burnley", "Burnley"
+    CHORLEY = "chorley", "Chorley"
+    FYLDE = "fylde", "Fylde"
+    HYNDBURN = "hyndburn", "Hyndburn"
+    LANCASTER = "lancaster", "Lancaster"
+    PENDLE = "pendle", "Pendle"
+    PRESTON = "preston", "Preston"
+    RIBBLE_VALLEY = "ribble-valley", "Ribble Valley"
+    ROSSENDALE = "rossendale", "Rossendale"
+    SOUTH_RIBBLE = "south-ribble", "South Ribble"
+    WEST_LANCASHIRE = "west-lancashire", "West Lancashire"
+    WYRE = "wyre", "Wyre"
+    NORTH_WEST = "north-west", "Elsewhere in the North West"
+    OUTSIDE = "outside-north-west", "Outside the North West"
+
 
 # The fourteen council areas that Lancashire Constabulary polices, by ONS code.
 LANCASHIRE = {
@@ -82,18 +104,25 @@ ATTRIBUTION = (
 LONGEST = 16
 
 
+def written_form(text):
+    """Upper case, one space before the last three characters: "pr12ab" → "PR1 2AB".
+    Never refuses: a pledge's postcode is stored in this form before it is checked."""
+    return GBPostcodeField.space_regex.sub(r" \1", text.strip().upper())
+
+
+def is_postcode(written):
+    """Shaped like a UK postcode, in its written form (django-localflavor's pattern, from
+    BS 7666), whether or not the postcode exists."""
+    return bool(GBPostcodeField.postcode_regex.fullmatch(written))
+
+
 def normalise(text):
     """The postcode in its one written form ("pr12ab" → "PR1 2AB"), or None when the text
-    is not shaped like a UK postcode. The shape is the one the pledge's postcode field
-    checks (django-localflavor's, through pledges.validators)."""
+    is not shaped like a UK postcode: the rule the pledge's postcode field checks."""
     if not isinstance(text, str) or len(text) > LONGEST:
         return None
-    written = validators.postcode_form(text)
-    try:
-        validators.postcode(written)
-    except ValidationError:
-        return None
-    return written
+    written = written_form(text)
+    return written if is_postcode(written) else None
 
 
 def compact(written):

@@ -18,29 +18,11 @@ from django.utils.text import capfirst, slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
 from backing_lancashire import freshness
+from backing_lancashire.postcodes import District
 from pledges import tasks, validators
 from pledges.status import ACTIVE, LISTED, MANAGEABLE, Status
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
 from pledges.wording import pledge_text
-
-
-class District(models.TextChoices):
-    BLACKBURN_WITH_DARWEN = "blackburn-with-darwen", "Blackburn with Darwen"
-    BLACKPOOL = "blackpool", "Blackpool"
-    BURNLEY = "burnley", "Burnley"
-    CHORLEY = "chorley", "Chorley"
-    FYLDE = "fylde", "Fylde"
-    HYNDBURN = "hyndburn", "Hyndburn"
-    LANCASTER = "lancaster", "Lancaster"
-    PENDLE = "pendle", "Pendle"
-    PRESTON = "preston", "Preston"
-    RIBBLE_VALLEY = "ribble-valley", "Ribble Valley"
-    ROSSENDALE = "rossendale", "Rossendale"
-    SOUTH_RIBBLE = "south-ribble", "South Ribble"
-    WEST_LANCASHIRE = "west-lancashire", "West Lancashire"
-    WYRE = "wyre", "Wyre"
-    NORTH_WEST = "north-west", "Elsewhere in the North West"
-    OUTSIDE = "outside-north-west", "Outside the North West"
 
 
 class OrganisationType(models.TextChoices):

@@ -64,9 +64,8 @@ def lower_host(url):
     return f"{(scheme or '').lower()}{host.lower()}{rest}"
 
 
-def postcode_form(value):
-    """Upper case, one space before the last three characters: pr12ab → PR1 2AB."""
-    return postcodes.written(value)
+# Upper case, one space before the last three characters: pr12ab → PR1 2AB.
+postcode_form = postcodes.written_form
 
 
 def company_number_form(value):
