@@ -245,6 +245,7 @@ class DerivesTheDistrict:
         self.asks_district = True
         field = self.fields["district"]
         field.label = "District"
+        field.choices = [("", "Select…"), *District.choices]
         field.help_text = "Where your organisation is based, or does most of its work."
         # The question goes after the postcode, in whichever fieldset holds it.
         for fieldset in self.helper.layout.fields:
@@ -386,7 +387,6 @@ class PledgeForm(
         self.set_up_trap(visitor)
         self.kept_logo = None  # the name of the logo kept from an earlier try, once cleaned
         self.fields["sector"].choices = [("", "Select…"), *Sector.choices]
-        self.fields["district"].choices = [("", "Select…"), *self.fields["district"].choices[1:]]
         # Derived from the postcode; asked only when that cannot be found (clean).
         self.fields["district"].required = False
         self.ask_the_pledge_questions()

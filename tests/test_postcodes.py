@@ -324,7 +324,8 @@ def test_a_new_unknown_postcode_asks_the_district_on_the_manage_page(client, pos
     assert field_error(response, "postcode") == (
         "We cannot find that postcode — check it, or choose your district"
     )
-    assert 'name="district"' in response.content.decode()
+    html = response.content.decode()
+    assert 'name="district"' in html and "Select…" in html
     pledge.refresh_from_db()
     assert (pledge.postcode, pledge.district) == ("PR1 2AB", "preston")
     manage(client, pledge, postcode=UNKNOWN, district="fylde")
