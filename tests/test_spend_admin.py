@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from backing_lancashire import postcodes
+from backing_lancashire import onspd
 from campaign.models import Payment, Publisher, SpendImport, Supplier
 from campaign.spending import uploads
 from campaign.spending.imports import File, save
@@ -31,7 +31,7 @@ def upload_file(name, *lines, header=HEADER):
 
 @pytest.fixture
 def places():
-    postcodes.load(outwards={"PR1", "LA1", "M1"})
+    onspd.load(outwards={"PR1", "LA1", "M1"})
 
 
 @pytest.fixture

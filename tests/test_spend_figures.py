@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backing_lancashire import postcodes
+from backing_lancashire import onspd, postcodes
 from campaign.models import Publisher, Supplier
 from campaign.spending import figures
 from campaign.spending.imports import File, save
@@ -50,7 +50,7 @@ def spending(*lines):
 
 @pytest.fixture
 def imported():
-    postcodes.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
+    onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
     signatory = make_pledge(Pledge.Status.APPROVED, name="Preston Motors")
     save(Publisher(name="Lancashire Constabulary"), [spending(*LINES)])
     Supplier.objects.filter(name="Lancashire County Council").update(kind=Supplier.Kind.PUBLIC)
@@ -158,7 +158,7 @@ def test_an_unknown_period_shows_the_latest_and_a_hostile_one_is_harmless(import
 
 
 def test_a_complete_year_gives_the_home_page_its_headline(client):
-    postcodes.load(outwards={"PR1", "SW1A"})
+    onspd.load(outwards={"PR1", "SW1A"})
     lines = [
         f"01/{m:02}/{2024 if m >= 4 else 2025},Preston Motors,1000.00,Goods,Y{m},PR1 2AB"
         for m in range(1, 13)
@@ -174,7 +174,7 @@ def test_no_headline_from_an_incomplete_year(imported, client):
 
 
 def test_the_page_costs_the_same_queries_however_many_payments(client):
-    postcodes.load(outwards={"PR1"})
+    onspd.load(outwards={"PR1"})
     publisher = Publisher.objects.create(name="OPCC")
 
     def queries():

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from backing_lancashire import freshness, postcodes
+from backing_lancashire import freshness, onspd
 from campaign.models import Payment, Publisher, SpendImport, Supplier, SupplierName
 from campaign.spending import imports, names, register
 from campaign.spending.imports import File, preview, save
@@ -29,7 +29,7 @@ def csv_file(name, *lines, header=HEADER):
 def places():
     """The directory's postcodes in a few outward codes: Preston, Blackburn, Lancaster,
     Manchester and Westminster."""
-    postcodes.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
+    onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
 
 
 @pytest.fixture
