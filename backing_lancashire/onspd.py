@@ -46,6 +46,12 @@ def area_of(code):
     return AREA.match(code).group()
 
 
+# Northern Ireland's postcodes (BT) come in the directory under Land and Property
+# Services' terms, not the Open Government Licence, for internal use only: a public site
+# may not use them, so they are never loaded, and a BT postcode is unknown here.
+NOT_OPEN = {"BT"}
+
+
 def read(areas=None, outwards=None):
     """The directory, one list of (code, council, easting, northing) rows per first letter,
     only the given postcode areas ("PR", "M") or outward codes ("PR1") when asked."""
@@ -61,6 +67,8 @@ def read(areas=None, outwards=None):
             columns["pcd"], columns["laua"], columns["oseast1m"], columns["osnrth1m"], strict=True
         ):
             code = code.replace(" ", "")
+            if area_of(code) in NOT_OPEN:
+                continue
             if areas is not None and area_of(code) not in areas:
                 continue
             if outwards is not None and code[:-3] not in outwards:

@@ -154,6 +154,7 @@ def data(request):
             "signatory_columns": open_data.columns(),
             "spend_columns": SPEND_COLUMNS,
             "local_spend_columns": spend_data.COLUMNS,
+            "postcode_attribution": postcodes.ATTRIBUTION,
             "impact_columns": impact_data.return_columns(),
             "impact_totals_columns": impact_data.totals_columns(),
             "licence": open_data.LICENCE,

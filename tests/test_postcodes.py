@@ -331,3 +331,12 @@ def test_a_new_unknown_postcode_asks_the_district_on_the_manage_page(client, pos
     manage(client, pledge, postcode=UNKNOWN, district="fylde")
     pledge.refresh_from_db()
     assert (pledge.postcode, pledge.district) == (UNKNOWN, "fylde")
+
+
+def test_northern_irelands_postcodes_are_never_loaded(db):
+    # Their licence is not the Open Government Licence: a BT postcode is unknown here.
+    # (BT1 1AA is in the package's data, in Belfast.)
+    onspd.load(outwards={"BT1", "PR1"})
+    assert find("BT1 1AA") is None
+    assert not Postcode.objects.filter(code__startswith="BT").exists()
+    assert find("PR1 2AB") is not None
