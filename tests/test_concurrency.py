@@ -75,3 +75,22 @@ def test_the_same_companies_house_number_cannot_slip_in_twice():
 
     assert sorted(type(r).__name__ for r in results) == ["DuplicatePledge", "NoneType"], results
     assert Pledge.objects.active().filter(companies_house_number="01234567").count() == 1
+
+
+def test_the_same_spending_file_imported_twice_at_once_is_counted_once():
+    from backing_lancashire import onspd
+    from campaign.models import Payment, Publisher, Supplier
+    from campaign.spending.imports import File, save
+
+    onspd.load(outwards={"PR1"})
+    publisher = Publisher.objects.create(name="Lancashire Constabulary")
+    lines = "".join(
+        f"01/04/2025,Supplier {n},{500 + n}.00,Goods,R{n},PR1 2AB\r\n" for n in range(300)
+    )
+    data = ("Date,Supplier,Amount,Expense Type,Reference,Postcode\r\n" + lines).encode()
+
+    results = at_once(lambda i: save(publisher, [File(f"april-{i}.csv", data)]))
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(imported.added for [imported] in results) == [0, 300]
+    assert Payment.objects.count() == 300 and Supplier.objects.count() == 300

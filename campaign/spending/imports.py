@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from campaign.models import Payment, SpendImport, Supplier
 from campaign.spending import names, register
@@ -111,6 +111,19 @@ def preview(publisher, files):
     return previews
 
 
+# Any number: the key of the lock only spending imports take.
+LOCK = 16_000_001
+
+
+def one_at_a_time():
+    """Wait for any other import to finish: two at once could each find the same payment
+    or supplier new, and the second would fail on the first's. (SQLite writes one
+    transaction at a time anyway.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
 def save(publisher, files, user=None, progress=None):
     """Import the files: every payment not imported before, or nothing at all.
 
@@ -118,6 +131,7 @@ def save(publisher, files, user=None, progress=None):
     of each n payments saved.
     """
     with transaction.atomic():
+        one_at_a_time()
         publisher.save()
         previews = preview(publisher, files)
         unreadable = [p.file.name for p in previews if not p.ok]
