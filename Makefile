@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test test-fast lint format migrate postcodes static check-migrations bench soak clean
+.PHONY: run test test-fast lint format migrate postcodes static check-migrations bench bench-import soak clean
 
 # Reinstall only when pyproject.toml changes, so a second run is quick.
 $(STAMP): pyproject.toml
@@ -59,6 +59,12 @@ lint: $(STAMP)
 bench: $(STAMP) .env
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+
+# Import a year of spending files (12 x 5,000 rows) BENCH_IMPORT_RUNS (3) times, against
+# 30 s and 200 MB; DATABASE_URL (its spending tables are emptied). See the README.
+bench-import: $(STAMP) .env
+	@test -x /usr/bin/time || (apt-get update -qq && apt-get install -y -qq time)
+	$(PY) bench/spend_import.py --runs $${BENCH_IMPORT_RUNS:-3}
 
 # Mixed load for SOAK_SECONDS (300), then checks; SMOKE=1 for one minute. See the README.
 soak: $(STAMP) .env
