@@ -177,6 +177,17 @@ def test_a_publishers_own_column_names_are_remembered(publisher, places):
     assert p.ok and p.reading.total == Decimal("800.00")
 
 
+def test_a_file_is_read_once_for_its_preview_and_its_import(publisher, places):
+    file = csv_file("may.csv", "01/05/2025,Lune Cleaning,800.00,Cleaning,M1,")
+    [p] = preview(publisher, [file])
+    [again] = preview(publisher, [file])  # as `save` works it out again
+    assert again.reading is p.reading
+    # Only the same column names: others are read anew (above, and here).
+    assert file.reading({"supplier": "Payee"}) is not p.reading
+    [spend_import] = save(publisher, [file])
+    assert spend_import.added == 1
+
+
 @pytest.mark.parametrize(
     "name, other",
     [

@@ -6,8 +6,9 @@ or a file overlapping another), who each supplier is.
 """
 
 import hashlib
+import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection, transaction
@@ -23,10 +24,19 @@ CHUNK = 2_000
 class File:
     name: str
     data: bytes
+    # The file as last read, and with which column names: an import reads each file
+    # once, though its preview is shown first and worked out again inside `save`.
+    last_read: tuple = field(default=(None, None), init=False, repr=False, compare=False)
 
     @cached_property
     def digest(self):
         return hashlib.sha256(self.data).hexdigest()
+
+    def reading(self, mapped):
+        names = json.dumps(mapped or {}, sort_keys=True)
+        if self.last_read[0] != names:
+            self.last_read = (names, read(self.data, mapped))
+        return self.last_read[1]
 
 
 @dataclass
@@ -89,7 +99,7 @@ def existing_keys(publisher, keys):
 def preview(publisher, files):
     """What importing these files, in this order, would do. Nothing is saved."""
     mapped = publisher.columns if publisher.pk else {}
-    readings = [(file, read(file.data, mapped)) for file in files]
+    readings = [(file, file.reading(mapped)) for file in files]
     keyed = [(file, reading, payment_keys(reading.payments)) for file, reading in readings]
     before = (
         existing_keys(publisher, {key for _, _, keys in keyed for key in keys})

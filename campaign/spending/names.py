@@ -5,6 +5,7 @@ the key compares names without case, accents, punctuation or the usual variants 
 same word. It is a key for matching, never shown.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,8 @@ LEGAL_FORMS = {"ltd", "plc", "llp", "cic", "lp"}
 PHRASES = sorted((p for p in SAME_WORD if " " in p), key=len, reverse=True)
 
 
+# An import asks again and again for the keys of the same few hundred suppliers.
+@functools.lru_cache(maxsize=65536)
 def key(name):
     """The name's matching key: "smith and sons"."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()

@@ -7,6 +7,7 @@ all or nothing.
 """
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -42,14 +43,19 @@ LARGEST = Decimal(10) ** 10
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%b-%Y", "%d-%b-%y", "%d/%m/%y", "%d %b %Y"]
 
 
+NOT_SQUEEZED = re.compile(r"[^a-z0-9]")
+MONEY = re.compile(r"[-+]?\d+(\.\d{1,2})?")
+
+
 def squeezed(name):
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+    return NOT_SQUEEZED.sub("", name.lower())
 
 
 ALIASES = {squeezed(alias): column for column, names in COLUMNS.items() for alias in names}
 
 
-@dataclass(frozen=True)
+# Slots: an import holds every payment of a year's files at once.
+@dataclass(frozen=True, slots=True)
 class Payment:
     line: int
     paid_on: date
@@ -101,7 +107,7 @@ def amount(text):
         cleaned, negative = cleaned[1:-1], True
     if cleaned.upper().endswith("CR"):
         cleaned, negative = cleaned[:-2], True
-    if not re.fullmatch(r"[-+]?\d+(\.\d{1,2})?", cleaned):
+    if not MONEY.fullmatch(cleaned):
         raise ValueError(f"the amount “{text.strip()}” is not a sum of money")
     value = Decimal(cleaned)
     if abs(value) >= LARGEST:
@@ -110,7 +116,13 @@ def amount(text):
 
 
 def paid_on(text):
-    cleaned = text.strip()
+    return _date(text.strip())
+
+
+# A month's file holds a few dozen dates, each on hundreds of lines: strptime, slow
+# as it is, runs once for each.
+@functools.lru_cache(maxsize=4096)
+def _date(cleaned):
     for shape in DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, shape).date()
