@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.utils.formats import date_format
 
 from backing_lancashire import freshness
+from campaign.spending import version
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -287,4 +288,4 @@ class Payment(models.Model):
 @receiver([post_save, post_delete], sender=SpendImport)
 def spending_changed(sender, **kwargs):
     # The spend figures are computed from these: the page and its downloads renew.
-    freshness.changed()
+    version.spending_changed()

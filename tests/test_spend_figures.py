@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backing_lancashire import onspd, postcodes
+from backing_lancashire import freshness, onspd, postcodes
 from campaign.models import Publisher, Supplier
 from campaign.spending import figures
 from campaign.spending.imports import File, save
@@ -194,3 +194,17 @@ def test_the_page_costs_the_same_queries_however_many_payments(client):
     ]
     save(publisher, [spending(*many)])
     assert queries() == few
+
+
+def test_the_sums_are_kept_until_the_spending_changes(imported):
+    figures.periods()
+    freshness.changed()  # a public change elsewhere: a pledge approved, say
+    freshness.forget()  # as another second, or another process, would see it
+    with CaptureQueriesContext(connection) as captured:
+        figures.periods()
+    # Only which suppliers are signatories is asked again, not the sums over every payment.
+    assert len(captured) == 1 and "pledges_pledge" in captured[0]["sql"]
+    save(Publisher.objects.get(), [spending("01/05/2026,New Ltd,999.00,Goods,N1,PR1 2AB")])
+    freshness.forget()
+    # The latest twelve months now run June 2025 to May 2026: 1,000 + 400 + 999.
+    assert figures.periods()[0].total == Decimal("2399.00")

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Case, CharField, F, IntegerField, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from backing_lancashire import freshness, postcodes
 from campaign.models import Area, Payment, Supplier
+from campaign.spending.version import spend_version
 from pledges.models import District, Pledge
 from pledges.tilemap import tiles
 
@@ -103,11 +105,40 @@ def financial_year(day):
 
 def periods():
     """Every period with payments: the latest twelve months, then each financial year,
-    newest first. Cached under the public version: renewed by each import."""
-    return freshness.remembered("spend:periods", compute, lifetime=3600)
+    newest first.
+
+    The payments' sums change only with the spending data (an import, a deletion, a
+    supplier located): they are kept under the spending version, so that a pledge
+    approved elsewhere costs them no new sum over every payment. Which suppliers are
+    signatories changes with the pledges: that smaller sum is kept under the public
+    version.
+    """
+    sums = remembered(
+        "spend:sums", lambda: (places_by_month(), categories_by_month()), spend_version()
+    )
+    paid = freshness.remembered("spend:signatories", signatories_by_month, lifetime=3600)
+    return build(*sums, paid)
+
+
+def remembered(name, compute, version):
+    """What `compute()` answers, kept under the spending version (worked out afresh when
+    no cache answers)."""
+    if version is None:
+        return compute()
+    key = f"{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, 24 * 3600)
+    return value
 
 
 def compute():
+    """The periods, worked out afresh (for tests and the benchmark)."""
+    return build(places_by_month(), categories_by_month(), signatories_by_month())
+
+
+def places_by_month():
     where = Case(
         When(supplier=None, then=Value("redacted")),
         When(supplier__kind=Supplier.Kind.PUBLIC, then=Value("public")),
@@ -121,32 +152,41 @@ def compute():
         default=Value(""),
         output_field=CharField(),
     )
-    signatory = Case(
-        When(supplier__pledge__status=Pledge.Status.APPROVED, then=F("supplier__pledge")),
-        default=None,
-        output_field=IntegerField(),
-    )
-    rows = list(
+    return list(
         Payment.objects.annotate(month=TruncMonth("paid_on"), where=where, council=council)
         .values("month", "where", "council")
         .annotate(amount=Sum("amount"))
         .order_by()
     )
-    if not rows:
-        return []
-    categories = list(
+
+
+def categories_by_month():
+    return list(
         Payment.objects.annotate(month=TruncMonth("paid_on"))
         .values("month", "expense_type")
         .annotate(amount=Sum("amount"))
         .order_by()
     )
-    signatories = list(
-        Payment.objects.annotate(month=TruncMonth("paid_on"), signatory=signatory)
-        .exclude(signatory=None)
+
+
+def signatories_by_month():
+    signatory = Case(
+        When(supplier__pledge__status=Pledge.Status.APPROVED, then=F("supplier__pledge")),
+        default=None,
+        output_field=IntegerField(),
+    )
+    return list(
+        Payment.objects.filter(supplier__pledge__status=Pledge.Status.APPROVED)
+        .annotate(month=TruncMonth("paid_on"), signatory=signatory)
         .values("month", "signatory")
         .annotate(amount=Sum("amount"))
         .order_by()
     )
+
+
+def build(rows, categories, signatories):
+    if not rows:
+        return []
     latest = max(as_date(row["month"]) for row in rows)
     result = [period("latest", "The latest twelve months", add_months(latest, -11))]
     years = sorted({financial_year(as_date(row["month"])) for row in rows}, reverse=True)

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from backing_lancashire import freshness, postcodes
+from backing_lancashire import postcodes
 from campaign.models import Area, Payment, Supplier, SupplierName
-from campaign.spending import names
+from campaign.spending import names, version
 from campaign.spending.reader import decoded
 from pledges.models import District, Pledge
 from pledges.validators import companies_house_number, company_number_form
@@ -222,6 +222,6 @@ def import_postcodes(data):
             changed, ["postcode", "companies_house_number", "council", "area"], batch_size=CHUNK
         )
         match_signatories([s for s in changed if s.pledge_id is None])
-        freshness.changed()  # many at once send no signals: the figures renew
+        version.spending_changed()  # many at once send no signals: the figures renew
     outcome.updated = len(changed)
     return outcome
