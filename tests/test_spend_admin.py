@@ -252,6 +252,64 @@ def test_the_queue_lists_unlocated_suppliers_by_spend_and_takes_postcodes(spendi
     assert "We cannot find that postcode in the ONS Postcode Directory" in bad
 
 
+def test_the_queue_puts_the_largest_spend_first_whatever_the_names(spending_client):
+    save(
+        Publisher(name="P"),
+        [
+            File(
+                "a.csv",
+                (
+                    HEADER + "\r\n01/04/2025,Aardvark Ltd,600,G,A1,\r\n"
+                    "01/04/2025,Zed Ltd,9000,G,A2,\r\n01/04/2025,Middling Ltd,2000,G,A3,\r\n"
+                ).encode(),
+            )
+        ],
+    )
+    html = spending_client.get("/admin/campaign/supplier/?located=no").content.decode()
+    assert html.index("Zed Ltd") < html.index("Middling Ltd") < html.index("Aardvark Ltd")
+    # A column heading still sorts the list as asked.
+    by_name = spending_client.get("/admin/campaign/supplier/?located=no&o=1").content.decode()
+    assert by_name.index("Aardvark Ltd") < by_name.index("Middling Ltd") < by_name.index("Zed")
+
+
+def queue_row(supplier, postcode):
+    """The supplier list's form, saved with one row's postcode typed in."""
+    return {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(supplier.pk),
+        "form-0-postcode": postcode,
+        "form-0-kind": supplier.kind,
+        "_save": "Save",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12345", "Enter a real UK postcode, like PR1 2AB."),
+        ("PR1 9ZZ", "We cannot find that postcode in the ONS Postcode Directory"),
+    ],
+)
+def test_the_queue_checks_a_postcode_typed_in_the_list(spending_client, places, typed, message):
+    big = Supplier.objects.create(name="Big Ltd")
+    response = spending_client.post("/admin/campaign/supplier/?located=no", queue_row(big, typed))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'aria-label="Postcode of Big Ltd"' in html
+    big.refresh_from_db()
+    assert (big.postcode, big.area) == ("", "")
+
+
+def test_the_queue_locates_a_supplier_from_a_postcode_typed_in_the_list(spending_client, places):
+    big = Supplier.objects.create(name="Big Ltd")
+    response = spending_client.post("/admin/campaign/supplier/?located=no", queue_row(big, "m11ae"))
+    assert response.status_code == 302
+    big.refresh_from_db()
+    assert (big.postcode, big.area) == ("M1 1AE", "north-west")
+
+
 def test_staff_merge_two_suppliers_after_choosing_the_one_to_keep(spending_client, places):
     save(
         Publisher(name="P"),
