@@ -243,6 +243,16 @@ def test_the_spend_page_fits_the_screen(site, page, imported, console_errors, wi
     for n in range(regions.count()):
         box = regions.nth(n).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    expect(
+        page.get_by_role("navigation", name="Periods").locator("[aria-current=page]")
+    ).to_have_text("The latest twelve months")
+    # On a wide screen each chart stands beside its table; on a phone, above it.
+    chart = page.locator(".spend-trend").bounding_box()
+    table = page.get_by_role("region", name="Month by month").bounding_box()
+    if width >= 992:
+        assert table["x"] >= chart["x"] + chart["width"] and table["y"] < chart["y"] + 50
+    else:
+        assert table["y"] >= chart["y"] + chart["height"]
     screenshot(page, f"spend-measured-{width}")
     accessible(page, console_errors)
     assert console_errors == []
