@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 
 from campaign.models import Publisher, SpendFigure, SpendImport, Supplier, Testimonial
-from campaign.spending import register, uploads
+from campaign.spending import figures, register, uploads
 from campaign.spending.forms import LARGEST_FILE, ColumnsForm, UploadForm
 from campaign.spending.imports import File, preview, save
 from campaign.spending.register import place_name
@@ -319,7 +319,7 @@ class SupplierAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(
-            request, {**(extra_context or {}), "located": register.located_share()}
+            request, {**(extra_context or {}), "located": figures.located_share()}
         )
 
     def get_urls(self):

@@ -198,6 +198,8 @@ def test_an_empty_chart_has_no_bars():
         ("999", "£999", "£999"),
         ("0", "£0", "£0"),
         ("1234.50", "£1.2k", "£1,234.50"),
+        ("-434.50", "−£435", "−£434.50"),  # a month of net credits
+        ("-2500000", "−£2.5m", "−£2,500,000"),
     ],
 )
 def test_amounts_are_written_as_the_campaign_writes_them(amount, short, full):

@@ -231,7 +231,7 @@ def test_the_queue_lists_unlocated_suppliers_by_spend_and_takes_postcodes(spendi
     )
     html = spending_client.get("/admin/campaign/supplier/?located=no").content.decode()
     assert html.index("Big Ltd") < html.index("Small Ltd") and "Placed Ltd" not in html
-    assert "Located: £700 of £10,300 spent, 7%" in html
+    assert "Located: £700 of £10,300 spent, 6.8%" in html
     big = Supplier.objects.get(name="Big Ltd")
     response = spending_client.post(
         f"/admin/campaign/supplier/{big.pk}/change/",

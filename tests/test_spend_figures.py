@@ -53,7 +53,8 @@ def imported():
     onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
     signatory = make_pledge(Pledge.Status.APPROVED, name="Preston Motors")
     save(Publisher(name="Lancashire Constabulary"), [spending(*LINES)])
-    Supplier.objects.filter(name="Lancashire County Council").update(kind=Supplier.Kind.PUBLIC)
+    # The council is known as a public body by its name; the person only by staff.
+    assert Supplier.objects.get(name="Lancashire County Council").kind == Supplier.Kind.PUBLIC
     Supplier.objects.filter(name="J Whittaker").update(kind=Supplier.Kind.PERSON)
     return signatory
 

@@ -362,3 +362,25 @@ def test_keys_are_the_same_in_every_file_that_holds_the_payment():
 
 def csv_reading(file):
     return read(file.data)
+
+
+@pytest.mark.parametrize(
+    "name, public",
+    [
+        ("Lancashire County Council", True),
+        ("Lancashire Teaching Hospitals NHS Foundation Trust", True),
+        ("Home Office", True),
+        ("Cumbria Constabulary", True),
+        ("Lancashire Fire and Rescue Service", True),
+        ("Council Supplies Ltd", False),
+        ("Police Kit Limited", False),
+        ("Ribble Vehicles", False),
+    ],
+)
+def test_public_bodies_are_known_by_their_names_when_first_seen(name, public):
+    assert names.looks_public(name) is public
+
+
+def test_a_new_supplier_named_as_a_public_body_is_one(publisher, places):
+    save(publisher, [csv_file("a.csv", "01/04/2025,Preston City Council,900.00,Rates,A1,")])
+    assert Supplier.objects.get().kind == Supplier.Kind.PUBLIC

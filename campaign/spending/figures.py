@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, F, IntegerField, Sum, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 
 from backing_lancashire import freshness, postcodes
@@ -85,8 +85,28 @@ class Period:
         return tiles(self.councils)
 
     @property
+    def tiles_by_spend(self):
+        return sorted(self.tiles, key=lambda tile: (-tile.count, tile.district.label))
+
+    @property
     def last(self):
         return self.months[-1]
+
+
+# A payment whose place is known: to a public body (a share of its own wherever it is),
+# or to a supplier with a council area. Redacted payments never are.
+LOCATED_PAYMENT = Q(supplier__kind=Supplier.Kind.PUBLIC) | (
+    Q(supplier__isnull=False) & ~Q(supplier__area="")
+)
+
+
+def located_share():
+    """How much of all the spend is located, for the staff's queue: as the page counts it."""
+    totals = Payment.objects.aggregate(
+        all=Sum("amount"), located=Sum("amount", filter=LOCATED_PAYMENT)
+    )
+    whole, located = totals["all"] or ZERO, totals["located"] or ZERO
+    return {"total": whole, "located": located, "share": percent(located, whole)}
 
 
 def percent(part, whole):

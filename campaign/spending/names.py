@@ -43,3 +43,21 @@ def key(name):
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words = words[:-1]
     return " ".join(words)
+
+
+# Names that only public bodies bear: councils, the NHS, police forces, fire services,
+# government departments and agencies. Staff can always say otherwise in the register.
+PUBLIC_BODY = re.compile(
+    r"\b(council|nhs|constabulary|police and crime commissioner|police service|"
+    r"fire and rescue|fire authority|hm revenue|hmrc|home office|ministry of|department for|"
+    r"dvla|dvsa|environment agency|crown prosecution|hm courts|cabinet office|"
+    r"combined authority|integrated care board)\b",
+    re.I,
+)
+COMPANY = re.compile(r"\b(ltd|limited|plc|llp|lp|cic)\.?$", re.I)
+
+
+def looks_public(name):
+    """Whether a supplier's name is a public body's, as first seen: a company is never one
+    ("Council Supplies Ltd", "Police Kit Limited" are businesses)."""
+    return bool(PUBLIC_BODY.search(name)) and not COMPANY.search(name.strip())

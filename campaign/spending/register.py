@@ -3,11 +3,9 @@
 import csv
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
 
 from backing_lancashire import postcodes
 from campaign.models import Area, Payment, Supplier, SupplierName
@@ -38,7 +36,17 @@ def suppliers_for(payments):
     known = {}
     for keys in chunks(seen):
         known.update(SupplierName.objects.filter(key__in=keys).values_list("key", "supplier_id"))
-    new = [Supplier(name=seen[key][0], postcode=seen[key][1]) for key in seen if key not in known]
+    new = [
+        Supplier(
+            name=seen[key][0],
+            postcode=seen[key][1],
+            kind=Supplier.Kind.PUBLIC
+            if names.looks_public(seen[key][0])
+            else Supplier.Kind.BUSINESS,
+        )
+        for key in seen
+        if key not in known
+    ]
     locate(new)
     for batch in chunks(new):
         Supplier.objects.bulk_create(batch)
@@ -143,15 +151,6 @@ def place_name(council, area):
     if district is not None:
         return District(district).label
     return Area(area).label if area else ""
-
-
-def located_share():
-    """How much of all the spend is with located suppliers (or redacted, never locatable)."""
-    totals = Payment.objects.aggregate(
-        all=Sum("amount"), located=Sum("amount", filter=~Q(supplier__area=""))
-    )
-    whole, located = totals["all"] or Decimal(0), totals["located"] or Decimal(0)
-    return {"total": whole, "located": located, "share": located / whole if whole else None}
 
 
 @dataclass

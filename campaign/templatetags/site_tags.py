@@ -31,19 +31,23 @@ def site_nav(context):
 
 @register.filter
 def pounds_short(amount):
-    """£36m, £6.3m, £250k: how the campaign writes its figures."""
+    """£36m, £6.3m, £250k: how the campaign writes its figures; a net credit −£200."""
     amount = Decimal(amount)
+    if amount < 0:
+        return "−" + pounds_short(-amount)
     for size, suffix in ((10**9, "bn"), (10**6, "m"), (10**3, "k")):
         if amount >= size:
             scaled = (amount / size).quantize(Decimal("0.1"), ROUND_HALF_UP)
             return f"£{scaled.normalize():f}{suffix}"
-    return f"£{amount.quantize(Decimal('1')):f}"
+    return f"£{amount.quantize(Decimal('1'), ROUND_HALF_UP):f}"
 
 
 @register.filter
 def pounds(amount):
-    """£36,000,000 in full, with pence only when there are some."""
+    """£36,000,000 in full, with pence only when there are some; a net credit −£434.50."""
     amount = Decimal(amount)
+    if amount < 0:
+        return "−" + pounds(-amount)
     if amount == amount.to_integral_value():
         return f"£{intcomma(int(amount))}"
     return f"£{intcomma(f'{amount:.2f}')}"

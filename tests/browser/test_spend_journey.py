@@ -84,9 +84,9 @@ def pounds(amount):
 def located(page):
     """The located spend the supplier list states, in pounds, and its share in per cent."""
     text = page.locator("#located-share").inner_text()
-    found = re.match(r"Located: £([\d,.]+) of £[\d,.]+ spent, (\d+)%", text)
+    found = re.match(r"Located: £([\d,.]+) of £[\d,.]+ spent, ([\d.]+)%", text)
     assert found, text
-    return Decimal(found[1].replace(",", "")), int(found[2])
+    return Decimal(found[1].replace(",", "")), Decimal(found[2])
 
 
 def true_postcode(name):
