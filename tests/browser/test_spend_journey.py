@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 from playwright.sync_api import expect
 
-from backing_lancashire import postcodes
+from backing_lancashire import onspd
 from campaign.models import Payment, Publisher, SpendImport, Supplier
 from campaign.spending import names, sample
 from campaign.spending.imports import File, save
@@ -74,7 +74,7 @@ def directory():
     """The postcode directory for every postcode the sample's suppliers have: a supplier
     whose file gives its postcode is located at import, and the rest are to locate."""
     outwards = {code.split()[0] for code in (s.postcode for s in sample.suppliers())}
-    postcodes.load(outwards=outwards | {"PR1", "BB7"})  # and messy.csv's two
+    onspd.load(outwards=outwards | {"PR1", "BB7"})  # and messy.csv's two
 
 
 def pounds(amount):
