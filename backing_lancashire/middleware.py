@@ -5,9 +5,10 @@ import csp.constants
 import csp.middleware
 import csp.utils
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.handlers.wsgi import LimitedStream
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import cached_property
 
 # A 2 MB logo and the rest of the form, with room to spare. The proxy in front should
@@ -18,21 +19,28 @@ MAX_BODY = 2_500_000
 # can make the server write that much to its disk.
 UPLOAD_BODY = 100_000_000
 UPLOAD_PATH = "/admin/campaign/spendimport/upload/"
+UPLOAD_PERMISSION = "campaign.add_spendimport"
 
 
 def body_limit(request):
-    return UPLOAD_BODY if request.path_info == UPLOAD_PATH and is_staff(request) else MAX_BODY
+    return UPLOAD_BODY if request.path_info == UPLOAD_PATH and may_upload(request) else MAX_BODY
 
 
-def is_staff(request):
-    """Whether the request's session is a signed-in, active member of staff's (read here
-    because this runs before the session and authentication middleware)."""
+def may_upload(request):
+    """Whether the request's session is a signed-in member of staff's who may import
+    spending files: read here because this runs before the session and authentication
+    middleware, and checked as they would (the session's password hash too)."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return False
-    user_id = import_module(settings.SESSION_ENGINE).SessionStore(key).get(SESSION_KEY)
-    return bool(user_id) and (
-        get_user_model().objects.filter(pk=user_id, is_staff=True, is_active=True).exists()
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    user = get_user_model().objects.filter(pk=session.get(SESSION_KEY) or None).first()
+    return (
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and constant_time_compare(session.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash())
+        and user.has_perm(UPLOAD_PERMISSION)
     )
 
 
@@ -67,7 +75,8 @@ def limit_body(get_response):
 
 
 def too_large(request):
-    response = render(request, "413.html", {"title": "That file is too large"}, status=413)
+    context = {"title": "That file is too large", "spending": request.path_info == UPLOAD_PATH}
+    response = render(request, "413.html", context, status=413)
     # The body is left unread: with its length given, the client need not wait for the
     # connection to close to know the answer is complete.
     response["Content-Length"] = len(response.content)

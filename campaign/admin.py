@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html_join
 
-from campaign.models import Publisher, SpendFigure, SpendImport, Supplier, Testimonial
+from campaign.models import Payment, Publisher, SpendFigure, SpendImport, Supplier, Testimonial
 from campaign.spending import figures, register, uploads
-from campaign.spending.forms import LARGEST_FILE, ColumnsForm, UploadForm
+from campaign.spending.forms import ColumnsForm, UploadForm
 from campaign.spending.imports import File, preview, save
+from campaign.spending.reader import read
 from campaign.spending.register import place_name
 from campaign.templatetags.site_tags import pounds
 from pledges.validators import companies_house_number, company_number_form
@@ -60,6 +61,16 @@ class TestimonialAdmin(admin.ModelAdmin):
 class PublisherAdmin(admin.ModelAdmin):
     list_display = ["name", "mapped"]
     readonly_fields = ["mapped"]
+    actions = ["forget_columns"]
+
+    @admin.action(
+        description="Forget the column names mapped for the selected publishers",
+        permissions=["change"],
+    )
+    def forget_columns(self, request, queryset):
+        # A mapping that turned out wrong: the next upload asks again.
+        forgotten = queryset.exclude(columns={}).update(columns={})
+        self.message_user(request, f"Forgot the column names of {forgotten} publisher(s).")
 
     @admin.display(description="column names mapped by staff")
     def mapped(self, publisher):
@@ -146,7 +157,7 @@ class SpendImportAdmin(admin.ModelAdmin):
             publisher = form.cleaned_data["publisher"]
             if not publisher.pk:
                 publisher.save()  # named by staff: kept, so that its column names can be
-            reference = uploads.keep(files, request.user)
+            reference = uploads.keep(files, request.user, publisher)
             return self.show_preview(request, publisher, reference, files)
         return TemplateResponse(
             request,
@@ -160,12 +171,19 @@ class SpendImportAdmin(admin.ModelAdmin):
         )
 
     def decide(self, request, step):
-        batch = uploads.batch_of(request.POST.get("reference", ""), request.user)
-        publisher = Publisher.objects.filter(pk=request.POST.get("publisher") or 0).first()
-        if batch is None or publisher is None:
+        # The publisher is the one the files were uploaded for, signed into the reference.
+        found = uploads.batch_of(request.POST.get("reference", ""), request.user)
+        batch, publisher = found or (None, None)
+        publisher = Publisher.objects.filter(pk=publisher).first() if found else None
+        try:
+            files = uploads.load(batch) if publisher else None
+        except FileNotFoundError:  # imported or cancelled by a request a moment ago
+            files = None
+        if not files:
             self.message_user(
                 request,
-                "Those files are no longer waiting (they are kept for a day): upload them again.",
+                "Those files are no longer waiting (they are kept for a day, until they are "
+                "imported or cancelled): upload them again.",
                 messages.ERROR,
             )
             return redirect("admin:campaign_spendimport_upload")
@@ -173,9 +191,10 @@ class SpendImportAdmin(admin.ModelAdmin):
             uploads.drop(batch)
             self.message_user(request, "Cancelled: nothing was imported.")
             return redirect("admin:campaign_spendimport_changelist")
-        files = uploads.load(batch)
         reference = request.POST["reference"]
         if step == "map":
+            if not request.user.has_perm("campaign.change_publisher"):
+                raise PermissionDenied
             return self.show_preview(request, publisher, reference, files, mapping=request.POST)
         try:
             imports = save(publisher, files, user=request.user)
@@ -199,9 +218,17 @@ class SpendImportAdmin(admin.ModelAdmin):
         if unread is not None:
             columns = ColumnsForm(unread.reading.headings, mapping, prefix="column")
             if mapping is not None and columns.is_valid():
-                publisher.columns = {**publisher.columns, **columns.mapping()}
-                publisher.save()
-                return self.show_preview(request, publisher, reference, files)
+                # Remembered only if it reads the file: a wrong mapping would refuse
+                # every line of every later file of this publisher.
+                if read(unread.file.data, columns.mapping()).payments:
+                    publisher.columns = {**publisher.columns, **columns.mapping()}
+                    publisher.save()
+                    return self.show_preview(request, publisher, reference, files)
+                columns.add_error(
+                    None,
+                    f"With these columns no line of {unread.file.name} could be read: check "
+                    "which heading is which.",
+                )
         return TemplateResponse(
             request,
             "admin/campaign/spendimport/preview.html",
@@ -215,6 +242,7 @@ class SpendImportAdmin(admin.ModelAdmin):
                 "unread": unread,
                 "columns": columns,
                 "ready": all(p.ok for p in previews),
+                "new": sum(p.added for p in previews),
                 "total": sum((p.reading.total for p in previews), Decimal(0)),
             },
         )
@@ -247,7 +275,7 @@ class LocatedFilter(admin.SimpleListFilter):
 class SupplierForm(forms.ModelForm):
     class Meta:
         model = Supplier
-        fields = ["name", "kind", "postcode", "companies_house_number", "pledge"]
+        fields = ["name", "kind", "postcode", "companies_house_number", "pledge", "not_signatory"]
 
     def clean_postcode(self):
         return register.checked_postcode(self.cleaned_data["postcode"])
@@ -284,9 +312,18 @@ class SupplierAdmin(admin.ModelAdmin):
     change_list_template = "admin/campaign/supplier/change_list.html"
 
     def get_queryset(self, request):
-        # Not super()'s: it orders by get_ordering before "paid" exists.
+        # Not super()'s: it orders by get_ordering before "paid" exists. A subquery, not
+        # a join: a search by spelling joins the names, and a sum over that join would
+        # count each payment once for every spelling.
+        spend = (
+            Payment.objects.filter(supplier=OuterRef("pk"))
+            .order_by()
+            .values("supplier")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
         suppliers = Supplier.objects.select_related("pledge").annotate(
-            paid=Coalesce(Sum("payments__amount"), Decimal(0))
+            paid=Coalesce(Subquery(spend), Decimal(0))
         )
         return suppliers.order_by(*self.get_ordering(request))
 
@@ -309,10 +346,15 @@ class SupplierAdmin(admin.ModelAdmin):
         return ", ".join(supplier.names.values_list("key", flat=True)) or "-"
 
     def save_model(self, request, obj, form, change):
+        if "pledge" in form.changed_data:
+            # Staff's word on which signatory this is, if any, stands: a match they
+            # cleared is never made again by name or number.
+            obj.not_signatory = obj.pledge_id is None
+            if obj.pledge_id is None and not obj.postcode:
+                obj.council = obj.area = ""  # it was placed where that signatory is
         register.locate([obj])
         super().save_model(request, obj, form, change)
-        if obj.pledge_id is None:
-            register.match_signatories([obj])
+        register.match_signatories([obj])
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=SupplierRowForm, **kwargs)
@@ -329,7 +371,9 @@ class SupplierAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description="Merge the selected suppliers into one", permissions=["change"])
+    @admin.action(
+        description="Merge the selected suppliers into one", permissions=["change", "delete"]
+    )
     def merge(self, request, queryset):
         suppliers = list(queryset)
         if len(suppliers) < 2:
@@ -384,6 +428,7 @@ class PostcodesForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > LARGEST_FILE:
-            raise forms.ValidationError(f"Choose a file under {LARGEST_FILE // 2**20} MB.")
+        # The site takes 2.5 MB a request on this path: room for 40,000 suppliers.
+        if file.size > 2 * 2**20:
+            raise forms.ValidationError("Choose a file under 2 MB.")
         return file

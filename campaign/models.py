@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils.formats import date_format
 
 from backing_lancashire import freshness
-from campaign.spending import version
+from campaign.spending import changes
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -210,6 +210,12 @@ class Supplier(models.Model):
         related_name="suppliers",
         help_text="The Backing Lancashire signatory this supplier is, when it is one.",
     )
+    not_signatory = models.BooleanField(
+        "not a signatory",
+        default=False,
+        help_text="Tick when this supplier is not the signatory it was matched to: it is "
+        "then never matched by name or number again.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -288,4 +294,4 @@ class Payment(models.Model):
 @receiver([post_save, post_delete], sender=SpendImport)
 def spending_changed(sender, **kwargs):
     # The spend figures are computed from these: the page and its downloads renew.
-    version.spending_changed()
+    changes.spending_changed()

@@ -1,5 +1,6 @@
 """The spend figures, checked against a file computed by hand; and what the public sees."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -51,7 +52,12 @@ def spending(*lines):
 @pytest.fixture
 def imported():
     onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
-    signatory = make_pledge(Pledge.Status.APPROVED, name="Preston Motors")
+    # Signed before any of these payments: all its spend counts as a signatory's.
+    signatory = make_pledge(
+        Pledge.Status.APPROVED,
+        name="Preston Motors",
+        approved_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
     save(Publisher(name="Lancashire Constabulary"), [spending(*LINES)])
     # The council is known as a public body by its name; the person only by staff.
     assert Supplier.objects.get(name="Lancashire County Council").kind == Supplier.Kind.PUBLIC
@@ -118,7 +124,7 @@ def test_the_page_shows_each_figure_and_the_method(imported, client):
     assert "<strong>£2,900 (26.6%)</strong> with Lancashire suppliers" in html
     assert "Suppliers have been located for <strong>86.2%</strong>" in html
     assert "45.3% went to Lancashire suppliers" in html
-    assert "Payments have been imported for 3 of this period’s twelve months" in html
+    assert "Every publisher’s payments have been imported for 3 of this period’s twelve" in html
     assert "<strong>1</strong> signatory was paid <strong>£1,800</strong>, 16.5%" in html
     assert "How these figures are made" in html and postcodes.ATTRIBUTION[:40] in html
     assert '<th scope="row">Redacted at source (payments to people)</th>' in html
@@ -209,3 +215,35 @@ def test_the_sums_are_kept_until_the_spending_changes(imported):
     freshness.forget()
     # The latest twelve months now run June 2025 to May 2026: 1,000 + 400 + 999.
     assert figures.periods()[0].total == Decimal("2399.00")
+
+
+def test_net_credits_stay_numbers_in_the_downloads(imported, client):
+    body = b"".join(client.get("/spend/local.csv").streaming_content).decode()
+    # May 2025 nets to a credit: a number, not a neutralised "'-200.00".
+    assert "2025-26,2025/26,2025-04,2026-03,false,month,2025-05,-200.00,GBP,-1.8" in body
+    assert "'-" not in body and ",-0.0" not in body
+    data = client.get("/spend/local.json").json()
+    row = next(r for r in data["figures"] if r["period"] == "2025-26" and r["item"] == "2025-05")
+    assert (row["value"], row["share_percent"], row["complete"]) == ("-200.00", "-1.8", False)
+    paid = next(r for r in data["figures"] if r["item"] == "signatories_paid")
+    assert paid["value"] == 1 and paid["share_percent"] is None
+
+
+def test_spend_from_before_the_organisation_signed_is_not_its_to_claim(imported):
+    Pledge.objects.filter(pk=imported.pk).update(approved_at="2025-06-01T00:00:00Z")
+    year = period("2025-26")
+    # Only March 2026's 1,000 is after it signed; April's 1,000 and May's credit are not.
+    assert (year.signatories, year.with_signatories) == (1, Decimal("1000.00"))
+
+
+def test_a_year_is_complete_only_when_every_publisher_has_every_month(client):
+    onspd.load(outwards={"PR1"})
+    year = [
+        f"01/{m:02}/{2024 if m >= 4 else 2025},Preston Motors,1000.00,Goods,Y{m},PR1 2AB"
+        for m in range(1, 13)
+    ]
+    save(Publisher(name="Lancashire Constabulary"), [spending(*year)])
+    save(Publisher(name="OPCC"), [spending("01/05/2024,Preston Motors,100.00,Goods,O1,PR1 2AB")])
+    [_, fy] = figures.compute()
+    assert (fy.label, fy.months_with_payments, fy.complete) == ("2024/25", 1, False)
+    assert 'id="measured-headline"' not in client.get("/").content.decode()

@@ -56,7 +56,7 @@ def test_a_preview_saves_nothing_and_says_what_an_import_would_do(publisher, pla
     [p] = preview(publisher, [APRIL])
     assert counts() == [0, 0, 0, 0]
     assert (len(p.reading.payments), p.added, p.duplicates, p.reading.redacted) == (5, 5, 0, 1)
-    assert p.reading.refused == [(7, "the date “31/02/2025” is not a date this reader knows")]
+    assert p.reading.refused == [(7, "the date “31/02/2025” does not exist")]
     assert p.reading.total == Decimal("4100.00")
 
 
@@ -67,7 +67,7 @@ def test_an_import_keeps_each_payment_and_one_supplier_however_spelt(publisher, 
         1,
         Decimal("4100.00"),
     )
-    assert spend_import.refusals == [[7, "the date “31/02/2025” is not a date this reader knows"]]
+    assert spend_import.refusals == [[7, "the date “31/02/2025” does not exist"]]
     assert str(spend_import.first_day) == "2025-04-01"
     ribble = Supplier.objects.get(names__key="ribble vehicles")
     assert ribble.name == "Ribble Vehicles Ltd"  # as first spelt
@@ -96,13 +96,14 @@ def test_an_overlapping_file_adds_only_what_is_new(publisher, places):
     quarter = csv_file(
         "quarter.csv",
         "01/04/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",  # again
-        "01/05/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",  # R1 again: same
+        # R1 again in the same file: a second payment (an instalment), so new.
+        "01/05/2025,Ribble Vehicles Ltd,1000.00,Vehicle repairs,R1,PR1 2AB",
         "01/05/2025,Ribble Vehicles Ltd,1500.00,Vehicle repairs,R1,PR1 2AB",  # another amount
         "02/05/2025,Lune Cleaning,800.00,Cleaning,R7,LA1 1AA",
     )
     [p] = save(publisher, [quarter])
-    assert (p.added, p.duplicates) == (2, 2)
-    assert Payment.objects.count() == 7
+    assert (p.added, p.duplicates) == (3, 1)
+    assert Payment.objects.count() == 8
 
 
 def test_files_of_one_batch_that_overlap_count_once(publisher, places):
@@ -125,7 +126,7 @@ def test_two_equal_payments_in_one_file_are_two_payments(publisher, places):
 def test_another_publishers_payment_with_the_same_reference_is_its_own(publisher, places):
     save(publisher, [APRIL])
     opcc = Publisher(name="Police and Crime Commissioner for Lancashire")
-    [p] = save(opcc, [APRIL])
+    [p] = save(opcc, [File("opcc-april.csv", APRIL.data + b"\r\n")])  # its own file
     assert p.added == 5
 
 
@@ -248,7 +249,8 @@ def test_a_supplier_that_is_a_signatory_is_matched_and_takes_its_postcode(publis
     )
     lune = Supplier.objects.get(name="LUNE CLEANING LTD")
     assert lune.pledge == by_name
-    assert (lune.postcode, lune.area) == ("LA1 1AA", "lancashire")
+    # Placed where the signatory is; its postcode, private, is not copied.
+    assert (lune.postcode, lune.area) == ("", "lancashire")
     assert Supplier.objects.get(name="Not Yet Listed Ltd").pledge is None
     bowland = Supplier.objects.get(name="Bowland Trading")
     assert bowland.pledge is None  # another name: matched only by number, once staff give it
@@ -280,7 +282,11 @@ def test_a_supplier_postcode_list_is_all_or_nothing(publisher, places):
     )
     outcome = register.import_postcodes(bad)
     assert outcome.refused == [
-        (3, "We cannot find that postcode in the ONS Postcode Directory: check it.")
+        (
+            3,
+            "Pennine Print, “PR1 9ZZ”: We cannot find that postcode in the ONS Postcode "
+            "Directory: check it.",
+        )
     ]
     assert not Supplier.objects.exclude(postcode="").exists()
     good = (
@@ -306,13 +312,13 @@ def test_a_supplier_postcode_list_is_all_or_nothing(publisher, places):
     "line, message",
     [
         ("Lune Cleaning,not a postcode,", "Enter a real UK postcode, like PR1 2AB."),
-        ("Lune Cleaning,PR1 2AB,123", "Enter a Companies House number"),
+        ("Lune Cleaning,PR1 2AB,123", "Lune Cleaning, “123”: Enter a Companies House number"),
         (",PR1 2AB,", "no supplier is named"),
     ],
 )
 def test_each_bad_line_of_a_postcode_list_is_named(line, message, places):
     outcome = register.import_postcodes(f"Name,Postcode\r\n{line}\r\n".encode())
-    assert outcome.refused[0][0] == 2 and outcome.refused[0][1].startswith(message)
+    assert outcome.refused[0][0] == 2 and message in outcome.refused[0][1]
 
 
 def test_the_command_imports_with_a_summary_per_file(publisher, places, tmp_path, capsys):
@@ -321,8 +327,8 @@ def test_the_command_imports_with_a_summary_per_file(publisher, places, tmp_path
     call_command("import_spend", str(path), "--publisher", "lancashire constabulary")
     out = capsys.readouterr().out
     assert "april.csv: 5 payments (April 2025), £4,100; 5 new, 0 already imported" in out
-    assert "1 redacted at source, 1 lines refused." in out
-    assert "  line 7: the date “31/02/2025” is not a date this reader knows" in out
+    assert "1 redacted at source, 1 line refused." in out
+    assert "  line 7: the date “31/02/2025” does not exist" in out
     assert "Imported 1 file for Lancashire Constabulary: 5 new payments, 0 already imported." in out
     assert Publisher.objects.count() == 1  # the name matched, whatever its case
     call_command("import_spend", str(path), "--publisher", "Lancashire Constabulary")
@@ -355,7 +361,7 @@ def test_deleting_an_import_takes_its_payments_and_renews_the_figures(publisher,
 def test_keys_are_the_same_in_every_file_that_holds_the_payment():
     one = imports.payment_keys(csv_reading(APRIL).payments)
     assert one == imports.payment_keys(csv_reading(APRIL).payments)
-    assert one[0] == "ref:R1|1000.00"
+    assert one[0] == "ref:R1|ribble vehicles|1000.00|1"
     # A redacted payment keeps no reference: it is known by its date and amount.
     assert one[3] == "row:2025-04-04|redacted|700.00|1"
 
@@ -384,3 +390,133 @@ def test_public_bodies_are_known_by_their_names_when_first_seen(name, public):
 def test_a_new_supplier_named_as_a_public_body_is_one(publisher, places):
     save(publisher, [csv_file("a.csv", "01/04/2025,Preston City Council,900.00,Rates,A1,")])
     assert Supplier.objects.get().kind == Supplier.Kind.PUBLIC
+
+
+def test_payments_alike_but_for_their_supplier_or_line_are_all_kept(publisher, places):
+    [p] = save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                # Placeholder references, and invoice numbers two suppliers share.
+                "01/04/2025,First Ltd,600.00,Goods,N/A,",
+                "01/04/2025,Second Ltd,600.00,Goods,N/A,",
+                "01/04/2025,Third Ltd,600.00,Goods,-,",
+                "01/04/2025,Fourth Ltd,600.00,Goods,INV-001,",
+                "01/04/2025,Fifth Ltd,600.00,Goods,INV-001,",
+                # One transaction split across two expense types, equal amounts.
+                "01/04/2025,Fleet Ltd,600.00,Fuel,T100,",
+                "01/04/2025,Fleet Ltd,600.00,Vehicle repairs,T100,",
+            )
+        ],
+    )
+    assert (p.added, p.duplicates) == (7, 0)
+
+
+def test_very_long_names_and_references_still_fit(publisher, places):
+    name = "Smith & Co " * 18  # grows past 200 characters as its key
+    [p] = save(
+        publisher, [csv_file("a.csv", f"01/04/2025,{name.strip()},600.00,Goods,{'R' * 100},")]
+    )
+    assert p.added == 1
+    assert len(SupplierName.objects.get().key) <= 200 and len(Payment.objects.get().key) <= 300
+
+
+def test_names_without_latin_letters_are_not_one_supplier(publisher, places):
+    save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                "01/04/2025,株式会社,600.00,Goods,A1,",
+                "01/04/2025,***,700.00,Goods,A2,",
+                "01/04/2025,---,800.00,Goods,A3,",
+            )
+        ],
+    )
+    assert Supplier.objects.count() == 3
+
+
+def test_a_company_number_that_differs_is_never_matched_by_name(publisher, places):
+    make_pledge(Pledge.Status.APPROVED, name="Lune Cleaning", companies_house_number="01234567")
+    save(publisher, [csv_file("a.csv", "01/04/2025,Lune Cleaning,800.00,Cleaning,A1,")])
+    lune = Supplier.objects.get()
+    lune.pledge = None
+    lune.companies_house_number = "07654321"
+    lune.save()
+    assert register.match_signatories([lune]) == 0
+
+
+def test_two_signatories_alike_in_name_match_neither(publisher, places):
+    make_pledge(Pledge.Status.APPROVED, name="Lune Cleaning Ltd")
+    make_pledge(Pledge.Status.LAPSED, name="LUNE CLEANING LIMITED", email="other@example.org")
+    save(publisher, [csv_file("a.csv", "01/04/2025,Lune Cleaning,800.00,Cleaning,A1,")])
+    assert Supplier.objects.get().pledge is None
+
+
+def test_a_signatory_listed_after_the_import_is_matched_then(publisher, places, moderator):
+    save(publisher, [csv_file("a.csv", "01/04/2025,Lune Cleaning,800.00,Cleaning,A1,")])
+    pledge = make_pledge(Pledge.Status.PENDING, name="Lune Cleaning Ltd", postcode="LA1 1AA")
+    assert Supplier.objects.get().pledge is None
+    pledge.approve(by=moderator)
+    lune = Supplier.objects.get()
+    assert lune.pledge == pledge and lune.area == "lancashire"
+    # The signatory's postcode is private: its place is taken, never the postcode itself.
+    assert lune.postcode == ""
+
+
+def test_a_signatorys_place_stays_when_the_supplier_is_saved_again(publisher, places):
+    pledge = make_pledge(Pledge.Status.APPROVED, name="Lune Cleaning", postcode="LA1 1AA")
+    save(publisher, [csv_file("a.csv", "01/04/2025,Lune Cleaning,800.00,Cleaning,A1,")])
+    lune = Supplier.objects.get()
+    register.merge(lune, [lune])
+    lune.refresh_from_db()
+    assert (lune.pledge, lune.postcode, lune.council) == (pledge, "", "E07000121")
+
+
+def test_a_merge_keeps_the_most_private_kind(publisher, places):
+    save(
+        publisher,
+        [
+            csv_file(
+                "a.csv",
+                "01/04/2025,J Whittaker,800.00,Interpreting,A1,",
+                "01/04/2025,Whittaker Interpreting,800.00,Interpreting,A2,",
+            )
+        ],
+    )
+    person = Supplier.objects.get(name="J Whittaker")
+    person.kind = Supplier.Kind.PERSON
+    person.save()
+    business = Supplier.objects.get(name="Whittaker Interpreting")
+    register.merge(business, [business, person])
+    business.refresh_from_db()
+    assert business.kind == Supplier.Kind.PERSON
+
+
+def test_the_same_file_under_another_publisher_is_refused(publisher, places):
+    save(publisher, [APRIL])
+    other = Publisher(name="Lancashire Police")
+    [p] = preview(other, [APRIL])
+    assert not p.ok and p.problem.startswith("This file was imported for Lancashire Constabulary")
+    with pytest.raises(ValueError, match="april.csv could not be read"):
+        save(other, [APRIL])
+    assert Payment.objects.count() == 5
+
+
+def test_a_file_of_which_no_line_could_be_read_stops_the_import(publisher, places):
+    [p] = preview(publisher, [csv_file("a.csv", "31/02/2025,Lune Ltd,800.00,Goods,A1,")])
+    assert p.problem.startswith("No line of this file could be read as a payment")
+    assert p.reading.headings[:3] == ["Transaction Date", "Supplier Name", "Net Amount"]
+
+
+def test_a_postcode_list_line_without_a_postcode_or_number_is_refused(places):
+    outcome = register.import_postcodes(b"Name,Postcode\r\nLune Cleaning,\r\nPennine,PR1 9ZZ\r\n")
+    assert outcome.refused == [
+        (2, "Lune Cleaning: neither a postcode nor a company number"),
+        (
+            3,
+            "Pennine, “PR1 9ZZ”: We cannot find that postcode in the ONS Postcode Directory: "
+            "check it.",
+        ),
+    ]

@@ -140,7 +140,7 @@ def test_the_messy_file_has_every_bad_line_where_it_says():
     reading = read(sample.messy().data)
     assert reading.problem == ""
     assert reading.refused == [
-        (13, "the date “31/02/2025” is not a date this reader knows"),
+        (13, "the date “31/02/2025” does not exist"),
         (14, "the amount “lots” is not a sum of money"),
         (15, "no supplier is named"),
         (21, "a totals line, not a payment"),

@@ -13,12 +13,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, CharField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, CharField, F, Q, Sum, Value, When
+from django.db.models.functions import TruncDate, TruncMonth
 
 from backing_lancashire import freshness, postcodes
 from campaign.models import Area, Payment, Supplier
-from campaign.spending.version import spend_version
+from campaign.spending.changes import spend_version
 from pledges.models import District, Pledge
 from pledges.tilemap import tiles
 
@@ -110,7 +110,10 @@ def located_share():
 
 
 def percent(part, whole):
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
+    if not whole:
+        return None
+    share = (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+    return share if share else Decimal("0.0")  # never "-0.0"
 
 
 def add_months(day, n):
@@ -134,7 +137,9 @@ def periods():
     version.
     """
     sums = remembered(
-        "spend:sums", lambda: (places_by_month(), categories_by_month()), spend_version()
+        "spend:sums",
+        lambda: (places_by_month(), categories_by_month(), published_months()),
+        spend_version(),
     )
     paid = freshness.remembered("spend:signatories", signatories_by_month, lifetime=3600)
     return build(*sums, paid)
@@ -155,7 +160,9 @@ def remembered(name, compute, version):
 
 def compute():
     """The periods, worked out afresh (for tests and the benchmark)."""
-    return build(places_by_month(), categories_by_month(), signatories_by_month())
+    return build(
+        places_by_month(), categories_by_month(), published_months(), signatories_by_month()
+    )
 
 
 def places_by_month():
@@ -190,21 +197,31 @@ def categories_by_month():
 
 
 def signatories_by_month():
-    signatory = Case(
-        When(supplier__pledge__status=Pledge.Status.APPROVED, then=F("supplier__pledge")),
-        default=None,
-        output_field=IntegerField(),
-    )
+    """Spend with signatories: organisations whose pledge is current, paid on or after
+    the day it was approved (spend from before they signed is not theirs to claim)."""
     return list(
-        Payment.objects.filter(supplier__pledge__status=Pledge.Status.APPROVED)
-        .annotate(month=TruncMonth("paid_on"), signatory=signatory)
+        Payment.objects.filter(
+            supplier__pledge__status=Pledge.Status.APPROVED,
+            paid_on__gte=TruncDate("supplier__pledge__approved_at"),
+        )
+        .annotate(month=TruncMonth("paid_on"), signatory=F("supplier__pledge"))
         .values("month", "signatory")
         .annotate(amount=Sum("amount"))
         .order_by()
     )
 
 
-def build(rows, categories, signatories):
+def published_months():
+    """(month, publisher) for every month each publisher has payments in."""
+    return list(
+        Payment.objects.annotate(month=TruncMonth("paid_on"))
+        .values_list("month", "publisher")
+        .distinct()
+        .order_by()
+    )
+
+
+def build(rows, categories, published, signatories):
     if not rows:
         return []
     latest = max(as_date(row["month"]) for row in rows)
@@ -215,7 +232,18 @@ def build(rows, categories, signatories):
         result.append(period(f"{first.year}-{str(first.year + 1)[2:]}", label, first))
     for each in result:
         fill(each, rows, categories, signatories)
+        each.months_with_payments = complete_months(each, published)
     return result
+
+
+def complete_months(p, published):
+    """How many of the period's months every publisher of the period has published: a
+    year missing the force's March is not complete, whatever the OPCC's files hold."""
+    published = {(as_date(month), publisher) for month, publisher in published}
+    publishers = {publisher for month, publisher in published if month in p.months}
+    return sum(
+        1 for month in p.months if publishers and all((month, x) in published for x in publishers)
+    )
 
 
 def as_date(month):
@@ -247,9 +275,7 @@ def fill(p, rows, categories, signatories):
     p.places = [
         Part(key, label, places[key], percent(places[key], p.total))
         for key, label in PLACES.items()
-        if key in places or key in LOCATED
     ]
-    p.months_with_payments = len(monthly)
     p.by_month = [(month, *monthly.get(month, (ZERO, ZERO))) for month in p.months]
     p.councils = dict(councils)
     kinds = defaultdict(Decimal)
@@ -273,5 +299,6 @@ def fill(p, rows, categories, signatories):
 
 
 def headline():
-    """The latest complete financial year, for the home page; None until there is one."""
-    return next((p for p in periods()[1:] if p.complete), None)
+    """The latest complete financial year, for the home page; None until there is one
+    (or while its spend nets to nothing)."""
+    return next((p for p in periods()[1:] if p.complete and p.total > 0), None)

@@ -40,7 +40,8 @@ class UploadForm(forms.Form):
     )
     files = MultipleFileField(
         label="Spending files",
-        help_text=f"CSV files, up to {MOST_FILES} at once and {LARGEST_FILE // 2**20} MB each. "
+        help_text=f"CSV files, up to {MOST_FILES} at once, {LARGEST_FILE // 2**20} MB each and "
+        "100 MB in all. "
         "Nothing is imported until you have seen what each holds and confirmed.",
     )
 

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from campaign.models import Payment, SpendImport, Supplier
-from campaign.spending import names, register
+from campaign.spending import changes, names, register
 from campaign.spending.reader import read
 
 CHUNK = 2_000
@@ -47,7 +47,8 @@ class Preview:
     reading: object
     keys: list  # each payment's key, in the reading's order
     fresh: list  # whether each payment is new: not imported before, nor earlier in the batch
-    earlier: object = None  # the same file, imported before
+    earlier: object = None  # the same file, imported before for this publisher
+    elsewhere: object = None  # the same file, imported before for another
 
     @property
     def added(self):
@@ -59,29 +60,55 @@ class Preview:
 
     @property
     def ok(self):
-        return not self.reading.problem
+        return not self.problem
+
+    @property
+    def problem(self):
+        """Why this file stops the import, or ""."""
+        if self.reading.problem:
+            return self.reading.problem
+        if not self.reading.payments:
+            return "No line of this file could be read as a payment: see the lines refused."
+        if self.elsewhere is not None:
+            return (
+                f"This file was imported for {self.elsewhere.publisher} on "
+                f"{self.elsewhere.imported_at:%-d %B %Y}: import it under that publisher, "
+                "or not at all, so that no payment is counted twice."
+            )
+        return ""
 
 
 def payment_keys(payments):
     """One key per payment, the same in every file that holds it.
 
-    A payment with a reference is known by its reference and amount, as the publisher
-    keys it: a line with both the same as another's is that payment again, in this file
-    or any other. Without a reference, by its date, supplier and amount; and since a
-    file may then hold two payments alike in all of these (two equal instalments), the
-    nth such line of a file is the nth such payment.
+    A payment is known by its reference, its supplier and its amount (a reference alone
+    is not enough: invoice numbers are the suppliers', and two firms' may be alike);
+    without a reference, or with a placeholder ("N/A", "-"), by its date instead. A file
+    may hold two payments alike in all of these (two equal instalments, one transaction
+    split across two expense types): the nth such line of a file is the nth such payment.
     """
     seen = Counter()
     keys = []
     for payment in payments:
-        if payment.reference:
-            keys.append(f"ref:{payment.reference}|{payment.amount}")
-            continue
         who = "redacted" if payment.redacted else names.key(payment.supplier)
-        base = f"row:{payment.paid_on.isoformat()}|{who}|{payment.amount}"
+        if is_reference(payment.reference):
+            base = f"ref:{payment.reference}|{who}|{payment.amount}"
+        else:
+            base = f"row:{payment.paid_on.isoformat()}|{who}|{payment.amount}"
         seen[base] += 1
-        keys.append(f"{base}|{seen[base]}")
+        key = f"{base}|{seen[base]}"
+        # Long names and references would outgrow the column: their digest is as unique.
+        keys.append(key if len(key) <= KEY_LENGTH else hashlib.sha256(key.encode()).hexdigest())
     return keys
+
+
+KEY_LENGTH = 300
+PLACEHOLDER = {"NA", "N/A", "NONE", "NIL", "TBC", "0", "-", "--", "."}
+
+
+def is_reference(text):
+    """Whether a reference names something: "INV-1042" does, "N/A" or "-" does not."""
+    return bool(text) and text.strip().upper() not in PLACEHOLDER and any(c.isalnum() for c in text)
 
 
 def existing_keys(publisher, keys):
@@ -106,32 +133,20 @@ def preview(publisher, files):
         if publisher.pk
         else set()
     )
-    earlier = (
-        {i.digest: i for i in SpendImport.objects.filter(publisher=publisher)}
-        if publisher.pk
-        else {}
-    )
+    before_now = SpendImport.objects.filter(digest__in={file.digest for file in files})
+    earlier = {i.digest: i for i in before_now.select_related("publisher").order_by("pk")}
     previews = []
     for file, reading, keys in keyed:
         fresh = []
         for key in keys:
             fresh.append(key not in before)
             before.add(key)  # a later file of the batch holding it again adds nothing
-        previews.append(Preview(file, reading, keys, fresh, earlier.get(file.digest)))
+        found = earlier.get(file.digest)
+        mine = found is not None and found.publisher_id == publisher.pk
+        previews.append(
+            Preview(file, reading, keys, fresh, found if mine else None, None if mine else found)
+        )
     return previews
-
-
-# Any number: the key of the lock only spending imports take.
-LOCK = 16_000_001
-
-
-def one_at_a_time():
-    """Wait for any other import to finish: two at once could each find the same payment
-    or supplier new, and the second would fail on the first's. (SQLite writes one
-    transaction at a time anyway.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
 def save(publisher, files, user=None, progress=None):
@@ -141,7 +156,7 @@ def save(publisher, files, user=None, progress=None):
     of each n payments saved.
     """
     with transaction.atomic():
-        one_at_a_time()
+        changes.one_at_a_time()
         publisher.save()
         previews = preview(publisher, files)
         unreadable = [p.file.name for p in previews if not p.ok]

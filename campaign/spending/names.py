@@ -6,6 +6,7 @@ same word. It is a key for matching, never shown.
 """
 
 import functools
+import hashlib
 import re
 import unicodedata
 
@@ -42,7 +43,20 @@ def key(name):
     # "Lune Cleaning" and "Lune Cleaning Ltd" are one supplier, however a file writes it.
     while len(words) > 1 and words[-1] in LEGAL_FORMS:
         words = words[:-1]
-    return " ".join(words)
+    found = " ".join(words)
+    if not found:
+        # A name with no Latin letters or digits ("株式会社…"): its own words, so that two
+        # such names are never one supplier for want of a key.
+        found = " ".join(re.findall(r"\w+", name.casefold())) or "#" + _digest(name.strip())
+    # The register's column holds 200 characters: a longer key ends in its digest.
+    return found if len(found) <= LONGEST else found[: LONGEST - 41] + "#" + _digest(found)
+
+
+LONGEST = 200
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
 # Names that only public bodies bear: councils, the NHS, police forces, fire services,

@@ -1,5 +1,7 @@
 """The computed spend figures as open data: one CSV row per figure, and the same as JSON."""
 
+from decimal import Decimal
+
 from campaign.spending.figures import PLACES, percent
 
 # Each column, with what it holds: the CSV, the JSON and the /data/ page read this.
@@ -32,38 +34,60 @@ COLUMNS = [
 ]
 
 
-def rows(periods):
+def records(periods):
+    """Each figure as a record of typed values: Decimals in pounds (with their pence),
+    a whole number of signatories, True or False."""
     for p in periods:
-        head = [p.slug, p.label, f"{p.first:%Y-%m}", f"{p.last:%Y-%m}", str(p.complete).lower()]
+        head = {
+            "period": p.slug,
+            "period_label": p.label,
+            "first_month": f"{p.first:%Y-%m}",
+            "last_month": f"{p.last:%Y-%m}",
+            "complete": p.complete,
+        }
 
-        def row(breakdown, item, value, share=None, unit="GBP", head=head):
+        def record(breakdown, item, value, share=None, unit="GBP", head=head):
             # Pounds always with their pence, whatever the database summed them as.
-            value = f"{value:.2f}" if unit == "GBP" else value
-            return [*head, breakdown, item, value, unit, "" if share is None else share]
+            value = Decimal(value).quantize(PENCE) if unit == "GBP" else value
+            return {**head, "breakdown": breakdown, "item": item, "value": value,
+                    "unit": unit, "share_percent": share}  # fmt: skip
 
-        yield row("total", "total", p.total, 100 if p.total else None)
+        yield record("total", "total", p.total, Decimal(100) if p.total else None)
         for part in p.places:
-            yield row("where", part.key, part.amount, part.share)
+            yield record("where", part.key, part.amount, part.share)
         for tile in p.tiles:
             amount = p.councils.get(tile.district, 0)
-            yield row("council_area", tile.district.label, amount, percent_of(amount, p))
+            yield record("council_area", tile.district.label, amount, percent(amount, p.total))
         for month, total, lancashire in p.by_month:
-            yield row("month", f"{month:%Y-%m}", total, percent_of(total, p))
-            yield row("month_lancashire", f"{month:%Y-%m}", lancashire, percent_of(lancashire, p))
+            yield record("month", f"{month:%Y-%m}", total, percent(total, p.total))
+            yield record(
+                "month_lancashire", f"{month:%Y-%m}", lancashire, percent(lancashire, p.total)
+            )
         for part in p.categories:
-            yield row("category", part.label, part.amount, part.share)
-        yield row("signatories", "paid", p.with_signatories, p.with_signatories_share)
-        yield row("signatories", "signatories_paid", p.signatories, unit="signatories")
+            yield record("category", part.label, part.amount, part.share)
+        yield record("signatories", "paid", p.with_signatories, p.with_signatories_share)
+        yield record("signatories", "signatories_paid", p.signatories, unit="signatories")
 
 
-def percent_of(amount, p):
-    return percent(amount, p.total)
+PENCE = Decimal("0.01")
+
+
+def rows(periods):
+    """The CSV's rows. Numbers stay numbers (a net credit "-434.50" is not a formula to
+    neutralise); `complete` is written true or false."""
+    for record in records(periods):
+        cells = [record[name] for name, _ in COLUMNS]
+        cells[4] = str(record["complete"]).lower()
+        yield ["" if cell is None else cell for cell in cells]
 
 
 def as_json(periods):
-    names = [name for name, _ in COLUMNS]
-    return {
-        "licence": "Open Government Licence v3.0",
-        "fields": dict(COLUMNS),
-        "figures": [dict(zip(names, row, strict=True)) for row in rows(periods)],
-    }
+    """Amounts as decimal strings (exact), signatories as a number, `complete` as a
+    boolean, `share_percent` a decimal string or null."""
+    figures = []
+    for record in records(periods):
+        for name in ("value", "share_percent"):
+            if isinstance(record[name], Decimal):
+                record[name] = str(record[name])
+        figures.append(record)
+    return {"licence": "Open Government Licence v3.0", "fields": dict(COLUMNS), "figures": figures}

@@ -33,8 +33,16 @@ COLUMNS = {
 }
 NEEDED = ["date", "supplier", "amount"]
 # How rows withheld for personal data are marked in the supplier column.
-REDACTED = re.compile(r"\b(redacted|personal data|withheld)\b", re.I)
-TOTALS = re.compile(r"^\s*(grand\s+)?totals?\b", re.I)
+# Only at the start of the cell, and never a company's name: "Personal Data Services Ltd"
+# is a supplier.
+REDACTED = re.compile(r"^\W*(redacted|personal data|withheld)\b", re.I)
+COMPANY = re.compile(r"\b(ltd|limited|plc|llp)\.?\s*$", re.I)
+# The whole cell: "Total Gas & Power Ltd" and "Total Fitness" are suppliers.
+TOTALS = re.compile(r"^\s*(grand\s+|sub-?\s*)?totals?\s*:?\s*$", re.I)
+# The Order that makes forces publish their spending came in 2011; a date after the
+# coming month is a typing mistake (01/04/2205), which would move "the latest months".
+EARLIEST = date(2011, 1, 1)
+LATER_BY = 31
 # What the register keeps of each line, and no more.
 LONGEST = {"supplier": 200, "expense_type": 200, "reference": 100}
 # No single payment in a police force's accounts comes near £10bn: such a cell is a
@@ -92,11 +100,24 @@ class Reading:
 
 
 def decoded(data):
-    """The file's text: UTF-8, with or without a byte-order mark, else Windows-1252."""
+    """The file's text: UTF-16 with its byte-order mark, UTF-8 with or without one, else
+    Windows-1252."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def not_text(data):
+    """Why these bytes are not a CSV file to read, or "" if they may be one."""
+    if data[:4] == b"PK\x03\x04":
+        return "This is a spreadsheet workbook, not a CSV file: save it as CSV first."
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and b"\x00" in data[:65536]:
+        # Text has no NUL bytes; a picture, a PDF or UTF-16 without its mark does.
+        return "This is not a text file: save it as CSV (UTF-8) and upload that."
+    return ""
 
 
 def amount(text):
@@ -116,7 +137,12 @@ def amount(text):
 
 
 def paid_on(text):
-    return _date(text.strip())
+    day = _date(text.strip())
+    if day < EARLIEST:
+        raise ValueError(f"the date “{text.strip()}” is before 2011, when publishing began")
+    if (day - date.today()).days > LATER_BY:
+        raise ValueError(f"the date “{text.strip()}” is in the future")
+    return day
 
 
 # A month's file holds a few dozen dates, each on hundreds of lines: strptime, slow
@@ -126,8 +152,9 @@ def _date(cleaned):
     for shape in DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, shape).date()
-        except ValueError:
-            continue
+        except ValueError as error:
+            if "out of range" in str(error):  # a known shape, a day no month has
+                raise ValueError(f"the date “{cleaned}” does not exist") from None
     raise ValueError(f"the date “{cleaned}” is not a date this reader knows")
 
 
@@ -149,13 +176,16 @@ def read(data, mapped=None):
     """
     aliases = ALIASES | {squeezed(heading): ours for ours, heading in (mapped or {}).items()}
     reading = Reading()
-    if data[:4] == b"PK\x03\x04":
-        reading.problem = "This is a spreadsheet workbook, not a CSV file: save it as CSV first."
+    if problem := not_text(data):
+        reading.problem = problem
         return reading
     try:
         rows = list(csv.reader(io.StringIO(decoded(data), newline="")))
     except csv.Error as error:
-        reading.problem = f"This is not a CSV file this reader can read ({error})."
+        why = (
+            "one cell is longer than 131,072 characters" if "field larger" in str(error) else error
+        )
+        reading.problem = f"This is not a CSV file this reader can read: {why}."
         return reading
     columns = None
     for line, row in enumerate(rows, start=1):
@@ -163,9 +193,11 @@ def read(data, mapped=None):
             continue  # a blank line
         if (found := header(row, aliases)) is not None:
             if columns is None:
-                columns = found
                 reading.columns = {name: row[index].strip() for name, index in found.items()}
-            continue  # the header, or the header repeated further down
+            # The header, or the header again further down, where two exports were
+            # joined: the lines after it follow its order, whichever that is.
+            columns = found
+            continue
         if columns is None:
             continue  # a title above the header
         try:
@@ -175,6 +207,8 @@ def read(data, mapped=None):
     if columns is None:
         wanted = ", ".join(COLUMNS[name][0] for name in NEEDED)
         reading.problem = f"No header row names the columns this needs: {wanted}."
+    if not reading.payments:
+        # For staff to say which column is which: this file's, or a mapping gone wrong.
         reading.headings = likely_header(rows)
     return reading
 
@@ -197,11 +231,11 @@ def payment(line, row, columns):
         return row[index].strip() if index is not None and index < len(row) else ""
 
     supplier = cell("supplier")
-    if TOTALS.match(supplier) or (not supplier and TOTALS.match(" ".join(row))):
+    if TOTALS.match(supplier) or (not supplier and any(TOTALS.match(cell) for cell in row)):
         raise ValueError("a totals line, not a payment")
     # A payment to a person, withheld at source: it was spent, so it counts, but
     # nothing that could name them (supplier, reference, postcode) is kept.
-    redacted = bool(REDACTED.search(supplier))
+    redacted = bool(REDACTED.search(supplier)) and not COMPANY.search(supplier)
     if not supplier:
         raise ValueError("no supplier is named")
     for name, longest in LONGEST.items():

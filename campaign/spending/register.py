@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from backing_lancashire import postcodes
 from campaign.models import Area, Payment, Supplier, SupplierName
-from campaign.spending import names, version
+from campaign.spending import changes, names
 from campaign.spending.reader import decoded
 from pledges.models import District, Pledge
 from pledges.validators import companies_house_number, company_number_form
@@ -69,52 +70,83 @@ def suppliers_for(payments):
 
 
 def locate(suppliers):
-    """Set each supplier's council area and area from its postcode, in one lookup."""
+    """Set each supplier's council area and area from its postcode, in one lookup.
+
+    A supplier without a postcode of its own keeps the place its signatory gave it: the
+    signatory's postcode is private, and never copied.
+    """
     places = postcodes.find_many(s.postcode for s in suppliers if s.postcode)
     for supplier in suppliers:
+        if not supplier.postcode and supplier.pledge_id:
+            continue
         place = places.get(postcodes.normalise(supplier.postcode) or "")
         supplier.council = place.council if place else ""
         supplier.area = place.area if place else ""
 
 
 def match_signatories(suppliers):
-    """Link suppliers to the signatories they are, by Companies House number or name.
+    """Link suppliers to the signatories they are, by Companies House number, or else by
+    name (never when both have numbers and they differ, nor when two signatories share
+    the name). Staff's "not a signatory" is never overruled.
 
-    A supplier matched takes the signatory's postcode when it has none of its own.
+    A supplier matched with no postcode of its own is placed where its signatory is.
     """
-    suppliers = list(suppliers)
+    suppliers = [s for s in suppliers if not s.not_signatory and s.pledge_id is None]
     if not suppliers:
         return 0
     by_number, by_name = {}, {}
-    for pk, name, number, postcode in Pledge.objects.filter(status__in=Pledge.LISTED).values_list(
-        "pk", "name", "companies_house_number", "postcode"
+    for pledge in (
+        Pledge.objects.filter(status__in=Pledge.LISTED)
+        .order_by("pk")
+        .only("pk", "name", "companies_house_number", "postcode")
     ):
-        if number:
-            by_number[number] = (pk, postcode)
-        by_name.setdefault(names.key(name), (pk, postcode))
+        if pledge.companies_house_number:
+            by_number[pledge.companies_house_number] = pledge
+        key = names.key(pledge.name)
+        by_name[key] = None if key in by_name else pledge  # two alike: no match by name
     matched = []
     for supplier in suppliers:
-        found = (
-            by_number.get(supplier.companies_house_number)
-            if supplier.companies_house_number
-            else None
-        )
-        found = found or by_name.get(names.key(supplier.name))
+        number = supplier.companies_house_number
+        found = by_number.get(number) if number else None
+        if found is None:
+            found = by_name.get(names.key(supplier.name))
+            if found and number and found.companies_house_number not in ("", number):
+                found = None  # another company of the same name
         if found:
-            supplier.pledge_id, postcode = found
-            if not supplier.postcode and postcode:
-                supplier.postcode = postcode
+            supplier.pledge_id = found.pk
+            if not supplier.postcode and (place := postcodes.find(found.postcode)):
+                supplier.council, supplier.area = place.council, place.area
             matched.append(supplier)
-    locate([s for s in matched if s.postcode and not s.council])
-    Supplier.objects.bulk_update(
-        matched, ["pledge", "postcode", "council", "area"], batch_size=CHUNK
-    )
+    Supplier.objects.bulk_update(matched, ["pledge", "council", "area"], batch_size=CHUNK)
     return len(matched)
+
+
+def match_new_signatory(sender, instance, **kwargs):
+    """A pledge listed after the files that paid it were imported: its supplier is found
+    now, as an import would have found it. (Connected in campaign.apps: pledges knows
+    nothing of this app.)"""
+    if instance.status in Pledge.LISTED:
+        match_pledge(instance)
+
+
+def match_pledge(pledge):
+    """Link the suppliers that are this newly listed signatory, as an import would have."""
+    candidates = Supplier.objects.filter(pledge=None, not_signatory=False).filter(
+        Q(names__key=names.key(pledge.name))
+        | (Q(companies_house_number=pledge.companies_house_number)
+           if pledge.companies_house_number else Q(pk__in=[]))
+    ).distinct()  # fmt: skip
+    return match_signatories(candidates)
+
+
+# The most private kind wins a merge: a person stays one, whatever else was merged in.
+PRIVACY = [Supplier.Kind.PERSON, Supplier.Kind.PUBLIC, Supplier.Kind.BUSINESS]
 
 
 @transaction.atomic
 def merge(keep, others):
     """Make `others` one supplier with `keep`: their spellings and payments move to it."""
+    changes.one_at_a_time()
     others = [s for s in others if s.pk != keep.pk]
     ids = [s.pk for s in others]
     SupplierName.objects.filter(supplier_id__in=ids).update(supplier=keep)
@@ -123,7 +155,10 @@ def merge(keep, others):
         for name in ("postcode", "companies_house_number"):
             if not getattr(keep, name) and getattr(other, name):
                 setattr(keep, name, getattr(other, name))
+        if not keep.council and other.council:  # placed through its signatory
+            keep.council, keep.area = other.council, other.area
         keep.pledge_id = keep.pledge_id or other.pledge_id
+        keep.kind = min(keep.kind, other.kind, key=PRIVACY.index)
     locate([keep])
     keep.save()
     Supplier.objects.filter(pk__in=ids).delete()
@@ -189,13 +224,18 @@ def import_postcodes(data):
         if not name:
             outcome.refused.append((line, "no supplier is named"))
             continue
+        if not postcode and not number:
+            outcome.refused.append((line, f"{name}: neither a postcode nor a company number"))
+            continue
         try:
+            given = postcode
             postcode = checked_postcode(postcode)
+            given = number
             number = company_number_form(number)
             if number:
                 companies_house_number(number)
         except ValidationError as error:
-            outcome.refused.append((line, error.messages[0]))
+            outcome.refused.append((line, f"{name}, “{given}”: {error.messages[0]}"))
             continue
         wanted[names.key(name)] = (name, postcode, number)
     if outcome.refused:
@@ -206,21 +246,26 @@ def import_postcodes(data):
             (n.key, n.supplier)
             for n in SupplierName.objects.filter(key__in=keys).select_related("supplier")
         )
-    changed = []
+    changed = {}
     for key, (name, postcode, number) in wanted.items():
         supplier = known.get(key)
         if supplier is None:
             outcome.unknown.append(name)
             continue
+        supplier = changed.get(supplier.pk, supplier)  # two spellings of one supplier
+        before = (supplier.postcode, supplier.companies_house_number)
         supplier.postcode = postcode or supplier.postcode
         supplier.companies_house_number = number or supplier.companies_house_number
-        changed.append(supplier)
+        if (supplier.postcode, supplier.companies_house_number) != before:
+            changed[supplier.pk] = supplier
+    changed = list(changed.values())
     with transaction.atomic():
+        changes.one_at_a_time()
         locate(changed)
         Supplier.objects.bulk_update(
             changed, ["postcode", "companies_house_number", "council", "area"], batch_size=CHUNK
         )
         match_signatories([s for s in changed if s.pledge_id is None])
-        version.spending_changed()  # many at once send no signals: the figures renew
+        changes.spending_changed()  # many at once send no signals: the figures renew
     outcome.updated = len(changed)
     return outcome

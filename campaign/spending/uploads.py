@@ -24,28 +24,34 @@ MAX_AGE = timedelta(days=1)
 BATCH = re.compile(r"[0-9a-f]{32}")
 
 
-def keep(files, user):
-    """Store the files; answer the signed reference that finds them again."""
+def keep(files, user, publisher):
+    """Store the files; answer the signed reference that finds them again, for this
+    member of staff and this publisher only."""
     batch = uuid.uuid4().hex
     for index, file in enumerate(files):
         default_storage.save(f"{PENDING}{batch}/{index}", ContentFile(file.data))
     names = json.dumps([file.name for file in files]).encode()
     default_storage.save(f"{PENDING}{batch}/names.json", ContentFile(names))
-    return signing.dumps([batch, user.pk], salt=SALT)
+    return signing.dumps([batch, user.pk, publisher.pk], salt=SALT)
 
 
 def batch_of(reference, user):
-    """The batch a reference names, or None: forged, another's, expired or gone."""
+    """(batch, publisher id) of a reference, or None: forged, another's, expired or gone."""
     try:
-        batch, owner = signing.loads(reference, salt=SALT, max_age=MAX_AGE.total_seconds())
+        batch, owner, publisher = signing.loads(
+            reference, salt=SALT, max_age=MAX_AGE.total_seconds()
+        )
     except (signing.BadSignature, TypeError, ValueError):
         return None
     if owner != user.pk or not BATCH.fullmatch(str(batch)):
         return None
-    return batch if default_storage.exists(f"{PENDING}{batch}/names.json") else None
+    if not default_storage.exists(f"{PENDING}{batch}/names.json"):
+        return None
+    return batch, publisher
 
 
 def load(batch):
+    """The batch's files; FileNotFoundError if another request took them meanwhile."""
     with default_storage.open(f"{PENDING}{batch}/names.json") as handle:
         names = json.loads(handle.read())
     files = []

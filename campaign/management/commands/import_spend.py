@@ -33,8 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, publisher, dry_run=False, **options):
         named = publisher.strip()
-        if not named:
-            raise CommandError("Name the publisher.")
+        if not named or len(named) > Publisher._meta.get_field("name").max_length:
+            raise CommandError("Name the publisher, in at most 120 characters.")
         publisher = Publisher.objects.filter(name__iexact=named).first() or Publisher(name=named)
         loaded = []
         for path in files:
@@ -66,7 +66,7 @@ class Command(BaseCommand):
     def summarise(self, p):
         reading = p.reading
         if not p.ok:
-            self.stdout.write(f"{p.file.name}: {reading.problem}")
+            self.stdout.write(f"{p.file.name}: {p.problem}")
             if reading.headings:
                 self.stdout.write(
                     "  Its headings: " + ", ".join(reading.headings) + ". Map them once in "
@@ -77,7 +77,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{p.file.name}: {len(reading.payments):,} payments ({months}), "
             f"{pounds(reading.total)}; {p.added:,} new, {p.duplicates:,} already imported, "
-            f"{reading.redacted:,} redacted at source, {len(reading.refused):,} lines refused."
+            f"{reading.redacted:,} redacted at source, "
+            f"{len(reading.refused):,} line{pluralize(len(reading.refused))} refused."
             + (
                 f" This file was imported before, on {p.earlier.imported_at:%-d %B %Y}."
                 if p.earlier
