@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from campaign.models import Payment, Publisher, SpendFigure, SpendImport, Supplier, Testimonial
 from campaign.spending import figures, register, uploads
@@ -126,7 +126,11 @@ class SpendImportAdmin(admin.ModelAdmin):
 
     @admin.display(description="lines refused, and why")
     def refused_lines(self, spend_import):
-        return format_html_join("\n", "<div>Line {}: {}</div>", spend_import.refusals) or "None"
+        shown = format_html_join("\n", "<div>Line {}: {}</div>", spend_import.refusals[:SHOWN])
+        more = len(spend_import.refusals) - SHOWN
+        return (
+            format_html("{}<div>… and {} more.</div>", shown, more) if more > 0 else shown or "None"
+        )
 
     def has_add_permission(self, request):
         return False  # files come in through the upload, which previews them first
@@ -246,6 +250,10 @@ class SpendImportAdmin(admin.ModelAdmin):
                 "total": sum((p.reading.total for p in previews), Decimal(0)),
             },
         )
+
+
+# How many refused lines a spending file's page lists.
+SHOWN = 500
 
 
 def covers(first, last):

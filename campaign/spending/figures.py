@@ -175,7 +175,6 @@ def places_by_month():
     )
     council = Case(
         When(supplier__area=Area.LANCASHIRE, then=F("supplier__council")),
-        When(supplier__kind=Supplier.Kind.PUBLIC, then=Value("")),
         default=Value(""),
         output_field=CharField(),
     )
