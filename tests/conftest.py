@@ -1,4 +1,5 @@
 import fcntl
+import functools
 import os
 import subprocess
 import sys
@@ -119,6 +120,17 @@ TEST_OUTWARDS = {"PR1", "BB7", "BB8", "BB9", "M1", "LA23", "SW1A", "FY4"}
 def postcode_rows():
     """The directory's rows for TEST_OUTWARDS, read from the package once a session."""
     return [(letter, rows) for letter, rows in read(outwards=TEST_OUTWARDS)]
+
+
+@functools.cache
+def _directory_rows(outwards):
+    return [(letter, rows) for letter, rows in read(outwards=outwards)]
+
+
+def load_postcodes(*outwards):
+    """The directory's postcodes in these outward codes, in the test's database: read from
+    the package once a process for each set (reading is most of the cost)."""
+    return replace(_directory_rows(frozenset(outwards)))
 
 
 @pytest.fixture

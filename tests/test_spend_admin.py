@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from backing_lancashire import onspd
 from campaign.models import Payment, Publisher, SpendImport, Supplier
 from campaign.spending import uploads
 from campaign.spending.imports import File, save
 from pledges.models import Pledge
+from tests.conftest import load_postcodes
 from tests.factories import make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def upload_file(name, *lines, header=HEADER):
 
 @pytest.fixture
 def places():
-    onspd.load(outwards={"PR1", "LA1", "M1"})
+    load_postcodes("PR1", "LA1", "M1")
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backing_lancashire import freshness, onspd, postcodes
+from backing_lancashire import freshness, postcodes
 from campaign.models import Publisher, Supplier
 from campaign.spending import figures
 from campaign.spending.imports import File, save
 from pledges.models import District, Pledge
+from tests.conftest import load_postcodes
 from tests.factories import make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,7 @@ def spending(*lines):
 
 @pytest.fixture
 def imported():
-    onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
+    load_postcodes("PR1", "BB1", "LA1", "M1", "SW1A")
     # Signed before any of these payments: all its spend counts as a signatory's.
     signatory = make_pledge(
         Pledge.Status.APPROVED,
@@ -165,7 +166,7 @@ def test_an_unknown_period_shows_the_latest_and_a_hostile_one_is_harmless(import
 
 
 def test_a_complete_year_gives_the_home_page_its_headline(client):
-    onspd.load(outwards={"PR1", "SW1A"})
+    load_postcodes("PR1", "SW1A")
     lines = [
         f"01/{m:02}/{2024 if m >= 4 else 2025},Preston Motors,1000.00,Goods,Y{m},PR1 2AB"
         for m in range(1, 13)
@@ -181,7 +182,7 @@ def test_no_headline_from_an_incomplete_year(imported, client):
 
 
 def test_the_page_costs_the_same_queries_however_many_payments(client):
-    onspd.load(outwards={"PR1"})
+    load_postcodes("PR1")
     publisher = Publisher.objects.create(name="OPCC")
 
     def queries():
@@ -237,7 +238,7 @@ def test_spend_from_before_the_organisation_signed_is_not_its_to_claim(imported)
 
 
 def test_a_year_is_complete_only_when_every_publisher_has_every_month(client):
-    onspd.load(outwards={"PR1"})
+    load_postcodes("PR1")
     year = [
         f"01/{m:02}/{2024 if m >= 4 else 2025},Preston Motors,1000.00,Goods,Y{m},PR1 2AB"
         for m in range(1, 13)

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from backing_lancashire import freshness, onspd
+from backing_lancashire import freshness
 from campaign.models import Payment, Publisher, SpendImport, Supplier, SupplierName
 from campaign.spending import imports, names, register
 from campaign.spending.imports import File, preview, save
 from campaign.spending.reader import read
 from pledges.models import Pledge
+from tests.conftest import load_postcodes
 from tests.factories import make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def csv_file(name, *lines, header=HEADER):
 def places():
     """The directory's postcodes in a few outward codes: Preston, Blackburn, Lancaster,
     Manchester and Westminster."""
-    onspd.load(outwards={"PR1", "BB1", "LA1", "M1", "SW1A"})
+    load_postcodes("PR1", "BB1", "LA1", "M1", "SW1A")
 
 
 @pytest.fixture

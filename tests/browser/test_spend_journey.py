@@ -13,12 +13,11 @@ from django.core.management import call_command
 from django.db.models import Sum
 from playwright.sync_api import expect
 
-from backing_lancashire import onspd
 from campaign.models import Payment, Publisher, SpendImport, Supplier
 from campaign.spending import names, sample
 from campaign.spending.imports import File, save
 from tests.browser.conftest import assert_accessible, screenshot
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, load_postcodes
 
 SPENDING = importlib.import_module("campaign.migrations.0008_spending_group")
 FORCE = "Lancashire Constabulary"
@@ -74,7 +73,7 @@ def directory():
     """The postcode directory for every postcode the sample's suppliers have: a supplier
     whose file gives its postcode is located at import, and the rest are to locate."""
     outwards = {code.split()[0] for code in (s.postcode for s in sample.suppliers())}
-    onspd.load(outwards=outwards | {"PR1", "BB7"})  # and messy.csv's two
+    load_postcodes(*outwards, "PR1", "BB7")  # and messy.csv's two
 
 
 def pounds(amount):
