@@ -126,6 +126,12 @@ def financial_year(day):
     return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
+# The cache outlives a deploy: a change to the shape of what is kept under it changes
+# its name, or the new code would read the old shape.
+SUMS = "spend:sums:3"
+SIGNATORIES = "spend:signatories:1"
+
+
 def periods():
     """Every period with payments: the latest twelve months, then each financial year,
     newest first.
@@ -137,11 +143,11 @@ def periods():
     version.
     """
     sums = remembered(
-        "spend:sums",
+        SUMS,
         lambda: (places_by_month(), categories_by_month(), published_months()),
         spend_version(),
     )
-    paid = freshness.remembered("spend:signatories", signatories_by_month, lifetime=3600)
+    paid = freshness.remembered(SIGNATORIES, signatories_by_month, lifetime=3600)
     return build(*sums, paid)
 
 
