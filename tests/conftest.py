@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import whitenoise.compress
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
@@ -45,7 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static(request, tmp_path_factory):
     # Pages name hashed static files, which exist only after collectstatic; run it
-    # every time (about 2 s) so that a new or changed file is never missing.
+    # every time (about 2 s) so that a new or changed file is never missing. With brotli
+    # installed (for the postcode directory) WhiteNoise would also write a .br of each
+    # file at brotli's slowest setting, 17 s here; a deploy wants them, the tests do not
+    # ask for them, so the tests' copy is gzip only.
+    whitenoise.compress.brotli_installed = False
     if not hasattr(request.config, "workerinput"):
         call_command("collectstatic", interactive=False, verbosity=0)
         return
