@@ -11,6 +11,7 @@ import pytest
 
 from bench.spend_import import TIME, arguments
 from tests.conftest import ROOT
+from tests.servers import unless
 
 
 def test_it_defaults_to_the_requirement():
@@ -42,9 +43,7 @@ def test_it_refuses_bad_options(argv, said, capsys):
 
 
 @pytest.mark.slow  # other processes: migrate, make_spend_sample, import_spend
-@pytest.mark.skipif(
-    not os.access(TIME, os.X_OK), reason=f"{TIME} is not installed (apt-get install -y time)"
-)
+@unless(not os.access(TIME, os.X_OK), f"{TIME} is not installed (apt-get install -y time)")
 def test_it_imports_in_runs_and_again_and_writes_its_result(tmp_path):
     output = tmp_path / "result.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
