@@ -100,6 +100,13 @@ ATTRIBUTION = (
     "Contains Royal Mail data © Royal Mail copyright and database right 2025."
 )
 
+# What a distance between two postcodes is given in.
+MILE = 1609.344  # metres
+# An organisation's place, for buyers measuring how near it is, is the centre of the
+# kilometre square of the National Grid its postcode is in: near enough to say how far,
+# and never precise enough to find a sole trader's home from distances to it.
+SQUARE = 1000  # metres
+
 # Longer than any postcode with its spaces: more is not one, and is never looked at.
 LONGEST = 16
 
@@ -155,6 +162,16 @@ class Place:
         if self.district:
             return self.district
         return District.NORTH_WEST if self.area == "north-west" else District.OUTSIDE
+
+    @property
+    def square(self):
+        """(easting, northing) of the centre of its kilometre square (SQUARE), or None
+        where the directory gives no grid reference."""
+        if self.easting is None or self.northing is None:
+            return None
+        return tuple(
+            value // SQUARE * SQUARE + SQUARE // 2 for value in (self.easting, self.northing)
+        )
 
 
 def _place(written, row):

@@ -8,7 +8,8 @@ class PagesSitemap(Sitemap):
     def items(self):
         return [
             "campaign:home", "campaign:about", "campaign:social_value", "campaign:spend",
-            "campaign:get_involved", "pledges:wall", "impact:index", "pledges:sign",
+            "campaign:get_involved", "pledges:wall", "pledges:suppliers", "impact:index",
+            "pledges:sign",
             "campaign:privacy", "campaign:accessibility", "campaign:contact", "campaign:data",
         ]  # fmt: skip
 

@@ -6,7 +6,7 @@ from backing_lancashire import views
 from backing_lancashire.decorators import cached_page
 from backing_lancashire.sitemaps import PagesSitemap
 from pledges.abuse import limit_downloads
-from pledges.sitemaps import SignatoriesSitemap
+from pledges.sitemaps import SignatoriesSitemap, SupplierCategoriesSitemap
 
 handler500 = "backing_lancashire.views.server_error"
 
@@ -14,7 +14,11 @@ admin.site.site_header = "Backing Lancashire administration"
 admin.site.site_title = "Backing Lancashire admin"
 admin.site.index_title = "Moderation and content"
 
-SITEMAPS = {"pages": PagesSitemap, "signatories": SignatoriesSitemap}
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "signatories": SignatoriesSitemap,
+    "suppliers": SupplierCategoriesSitemap,
+}
 
 urlpatterns = [
     path("", include("campaign.urls")),

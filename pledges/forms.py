@@ -17,11 +17,14 @@ from django.utils.crypto import salted_hmac
 from phonenumber_field.formfields import PhoneNumberField
 
 from backing_lancashire import postcodes
+from pledges import categories as cpv
 from pledges.checkins import Standing, condition
 from pledges.logos import clean_logo, drop_pending, keep_pending, pending_image, read_pending
 from pledges.models import (
     EDITABLE,
     PUBLIC_FIELDS,
+    SELLS_TO,
+    SUPPLIER_FIELDS,
     District,
     OrganisationType,
     Pledge,
@@ -210,6 +213,73 @@ def commitments_fieldset():
     )
 
 
+def categories_field(**options):
+    return forms.MultipleChoiceField(
+        **{
+            "label": "What you supply (optional)",
+            "required": False,
+            "choices": cpv.CHOICES,
+            "widget": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+            "help_text": f"Up to {cpv.MOST}. The divisions of the Common Procurement "
+            "Vocabulary, which public buyers use to describe what they buy.",
+            **options,
+        }
+    )
+
+
+def supplies_field(**options):
+    return forms.CharField(
+        **{
+            "label": "What you supply, in a line (optional)",
+            "required": False,
+            "max_length": 150,
+            "help_text": "For example: “Buffets and hot meals for meetings and events across "
+            "Preston.” At most 150 characters.",
+            **options,
+        }
+    )
+
+
+SUPPLIER_LABELS = {
+    "sells_to_public_sector": "The public sector (councils, the police, the NHS, schools)",
+    "sells_to_businesses": "Businesses and other organisations",
+    "sells_to_public": "The public",
+    "living_wage_accredited": "We are accredited by the Living Wage Foundation",
+}
+SUPPLIER_HELP = {
+    "living_wage_accredited": "Only if you hold its accreditation: we check its list of "
+    "accredited employers before showing it.",
+}
+
+
+class AsksWhatItSupplies:
+    """What an organisation supplies, asked the same way on every form that asks it
+    (sign-up, manage and check-in): for buyers searching the supplier pages."""
+
+    def ask_what_it_supplies(self):
+        for name in [*SELLS_TO, "living_wage_accredited"]:
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+        self.fields["categories"].error_anchor = "id_categories_0"
+
+
+def supplier_fieldset():
+    return Fieldset(
+        "What you supply (optional)",
+        HTML(
+            '<p class="form-text">Buyers — the police, councils, businesses — can find you '
+            "on our supplier pages by what you supply and how near you are. All shown "
+            "publicly once our team has checked it. They can also find you by your size and "
+            "type of organisation. We never publish your postcode: only how far away you "
+            "are, to the nearest mile.</p>"
+        ),
+        "categories",
+        "supplies",
+        Fieldset("Who do you sell to? (optional)", *SELLS_TO, css_class="supplier-sells"),
+        "living_wage_accredited",
+        css_class="supplier-questions",
+    )
+
+
 POSTCODE_NOT_FOUND = "We cannot find that postcode — check it, or choose your district"
 
 
@@ -275,7 +345,12 @@ class CatchesBots:
 
 
 class PledgeForm(
-    PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, CatchesBots, forms.ModelForm
+    PlainMessages,
+    AsksThePledgeQuestions,
+    AsksWhatItSupplies,
+    DerivesTheDistrict,
+    CatchesBots,
+    forms.ModelForm,
 ):
     """The sign-up form: what the organisation tells us, checked field by field."""
 
@@ -315,6 +390,8 @@ class PledgeForm(
     logo_ref = forms.CharField(widget=forms.HiddenInput, required=False)
     remove_logo = forms.BooleanField(label="Remove this logo", required=False)
     statement = statement_field()
+    categories = categories_field()
+    supplies = supplies_field()
     contact_name = forms.CharField(
         label="Contact name",
         max_length=100,
@@ -363,17 +440,19 @@ class PledgeForm(
 
     class Meta:
         model = Pledge
-        fields = [*ABOUT, *COMMITMENT_FIELDS, *WHO, *AGREEMENT]
+        fields = [*ABOUT, *COMMITMENT_FIELDS, *SUPPLIER_FIELDS, *WHO, *AGREEMENT]
         labels = {
             "organisation_type": "Type of organisation",
             "sector": "Sector",
             "size": "Number of employees",
             "district": "District",
             **COMMITMENT_LABELS,
+            **SUPPLIER_LABELS,
         }
         widgets = RADIO_WIDGETS
         help_texts = {
             "sector": "The main thing your organisation does. Choose the closest.",
+            **SUPPLIER_HELP,
         }
         error_messages = {
             "organisation_type": {"required": "Select the type of organisation."},
@@ -390,6 +469,7 @@ class PledgeForm(
         # Derived from the postcode; asked only when that cannot be found (clean).
         self.fields["district"].required = False
         self.ask_the_pledge_questions()
+        self.ask_what_it_supplies()
         fill_in(self.fields)
         self.fields["postcode"].widget.attrs["size"] = 10
         self.helper = in_page_form()
@@ -403,6 +483,7 @@ class PledgeForm(
                 *ABOUT[ABOUT.index("logo") + 1 :],
             ),
             commitments_fieldset(),
+            supplier_fieldset(),
             Fieldset("Who is signing", *WHO),
             Fieldset(
                 "Your agreement",
@@ -532,6 +613,16 @@ class PledgeForm(
             self.fields[name].label for name in COMMITMENT_FIELDS if getattr(self.instance, name)
         ]
         rows.append(("Commitments", ticked, "commitments", "list"))
+        supplied = cpv.labels(self.instance.categories)
+        rows.append(("What you supply", supplied, "id_categories_0", "list"))
+        rows.append(self._answer("supplies"))
+        sells = [self.fields[name].label for name in SELLS_TO if getattr(self.instance, name)]
+        rows.append(("Who you sell to", sells, f"id_{SELLS_TO[0]}", "list"))
+        accredited = self.instance.living_wage_accredited
+        rows.append(
+            ("Living Wage Foundation accredited", "Yes" if accredited else "No",
+             "id_living_wage_accredited", "text")
+        )  # fmt: skip
         rows.extend(self._answer(name) for name in WHO)
         return rows
 
@@ -555,10 +646,13 @@ class PledgeForm(
         """The answers as sent, to send again from the check-your-answers page: the form
         is checked afresh on the final submit, as if it came straight from the form."""
         skip = {"logo", "remove_logo", "confirm", "change", "csrfmiddlewaretoken"}
+        read = getattr(self.data, "getlist", lambda name: [self.data.get(name, "")])
         return [
-            (name, self.data.get(name, ""))
+            (name, value)
             for name in self.fields
-            if name not in skip and self.data.get(name, "") != ""
+            if name not in skip
+            for value in read(name)
+            if value != ""
         ]
 
 
@@ -581,7 +675,9 @@ class EmailForm(PlainMessages, forms.Form):
         self.helper = in_page_form()
 
 
-class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, forms.ModelForm):
+class ManageForm(
+    PlainMessages, AsksThePledgeQuestions, AsksWhatItSupplies, DerivesTheDistrict, forms.ModelForm
+):
     """What an organisation may change about its own pledge.
 
     It works on a copy: the pledge itself stays as stored until Pledge.update_details
@@ -599,6 +695,8 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, form
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_logo = forms.BooleanField(label="Remove our logo", required=False)
+    categories = categories_field()
+    supplies = supplies_field()
     postcode = forms.CharField(
         label="Postcode",
         required=False,
@@ -619,7 +717,8 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, form
     class Meta:
         model = Pledge
         fields = EDITABLE
-        labels = {"size": "Number of employees", **COMMITMENT_LABELS}
+        labels = {"size": "Number of employees", **COMMITMENT_LABELS, **SUPPLIER_LABELS}
+        help_texts = SUPPLIER_HELP
         widgets = RADIO_WIDGETS
 
     def __init__(self, *args, instance, **kwargs):
@@ -640,6 +739,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, form
             self.fields["new_logo"].label = "Logo (optional)"
             self.fields["new_logo"].help_text = PledgeForm.base_fields["logo"].help_text
         self.ask_the_pledge_questions()
+        self.ask_what_it_supplies()
         fill_in(self.fields)
         public = (
             HTML(
@@ -662,6 +762,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, form
                 *(["remove_logo"] if "remove_logo" in self.fields else []),
             ),
             commitments_fieldset(),
+            supplier_fieldset(),
             Fieldset("Where your organisation is", "postcode"),
             Fieldset(
                 "Who we contact",
@@ -695,7 +796,7 @@ class ManageForm(PlainMessages, AsksThePledgeQuestions, DerivesTheDistrict, form
         return changes
 
 
-class CheckInForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
+class CheckInForm(PlainMessages, AsksThePledgeQuestions, AsksWhatItSupplies, forms.ModelForm):
     """The yearly check-in: the organisation stands by its pledge, and may change what it
     commits to (a change is held for review, as any change to what the public sees).
 
@@ -709,32 +810,41 @@ class CheckInForm(PlainMessages, AsksThePledgeQuestions, forms.ModelForm):
         },
     )
 
+    categories = categories_field()
+    supplies = supplies_field()
+
     class Meta:
         model = Pledge
-        fields = COMMITMENT_FIELDS
-        labels = COMMITMENT_LABELS
+        fields = [*COMMITMENT_FIELDS, *SUPPLIER_FIELDS]
+        labels = {**COMMITMENT_LABELS, **SUPPLIER_LABELS}
+        help_texts = SUPPLIER_HELP
 
     def __init__(self, *args, instance, **kwargs):
         self.proposed = instance.changes.filter(status=ProposedChange.Status.OPEN).first()
         waiting = self.proposed.values if self.proposed else {}
         instance = copy.copy(instance)
-        for field in COMMITMENT_FIELDS:
+        for field in self._meta.fields:
             setattr(instance, field, waiting.get(field, getattr(instance, field)))
         super().__init__(*args, instance=instance, **kwargs)
         self.fields["stand_by"].label = f"We, {instance.name}, still stand by our pledge"
         self.ask_the_pledge_questions()
+        self.ask_what_it_supplies()
         self.helper = in_page_form()
         self.helper.layout = Layout(
-            Fieldset("Do you still stand by your pledge?", "stand_by"), commitments_fieldset()
+            Fieldset("Do you still stand by your pledge?", "stand_by"),
+            commitments_fieldset(),
+            supplier_fieldset(),
         )
 
     def changed_commitments(self):
-        """The whole public change to hold for review, or None when the commitments are
-        as shown: a change already waiting keeps its other fields."""
-        if not any(name in self.changed_data for name in COMMITMENT_FIELDS):
+        """The whole public change to hold for review, or None when the commitments and
+        what it supplies are as shown: a change already waiting keeps its other fields.
+        The answers as the model's rules keep them (categories in order, the line tidied)."""
+        asked = self._meta.fields
+        if not any(name in self.changed_data for name in asked):
             return None
         waiting = self.proposed.values if self.proposed else {}
-        return {**waiting, **{name: self.cleaned_data[name] for name in COMMITMENT_FIELDS}}
+        return {**waiting, **{name: getattr(self.instance, name) for name in asked}}
 
 
 # Words a name may spell either way: searching for one finds the other too.
@@ -750,6 +860,11 @@ def search_words(text):
 def name_matches(word):
     """Names with this word in them, or its other spelling, or its singular: "bakeries"
     finds "Bacup Bakery" and "builders" finds "Colne Builder"."""
+    return text_matches(word, "name")
+
+
+def text_matches(word, *fields):
+    """Any of the `fields` with this word in it, or its other spelling, or its singular."""
     forms = {word.lower()}
     for same in SAME_WORDS:
         if word.lower() in same:
@@ -760,8 +875,9 @@ def name_matches(word):
         elif len(form) > 3 and form.endswith("s") and not form.endswith("ss"):
             forms.add(form[:-1])  # which also finds the plural: "builder" in "builders"
     matches = Q()
-    for form in sorted(forms):
-        matches |= Q(name__icontains=form)
+    for field in fields:
+        for form in sorted(forms):
+            matches |= Q(**{f"{field}__icontains": form})
     return matches
 
 

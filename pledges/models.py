@@ -17,8 +17,9 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, slugify
 from phonenumber_field.modelfields import PhoneNumberField
 
-from backing_lancashire import freshness
+from backing_lancashire import freshness, postcodes
 from backing_lancashire.postcodes import District
+from pledges import categories as cpv
 from pledges import tasks, validators
 from pledges.status import ACTIVE, LISTED, MANAGEABLE, Status
 from pledges.themes import COMMITMENT_FIELDS, THEME, THEMES
@@ -73,6 +74,22 @@ class Size(models.TextChoices):
     LARGE = "large", "Large (250 or more employees)"
 
 
+# The voluntary, community and social enterprise sector, as public buyers count it.
+VCSE = [OrganisationType.CHARITY, OrganisationType.SOCIAL_ENTERPRISE]
+
+
+# What an organisation may say it supplies, for buyers (the supplier search): all
+# optional, and public once approved, as every other public field.
+SUPPLIER_FIELDS = [
+    "categories",
+    "supplies",
+    "sells_to_public_sector",
+    "sells_to_businesses",
+    "sells_to_public",
+    "living_wage_accredited",
+]
+SELLS_TO = ["sells_to_public_sector", "sells_to_businesses", "sells_to_public"]
+
 # What the public may see of a pledge once it is approved: public pages, feeds and
 # exports load these and nothing else, and the admin shows them as "Public details".
 PUBLIC_FIELDS = [
@@ -86,6 +103,7 @@ PUBLIC_FIELDS = [
     "logo",
     "statement",
     *COMMITMENT_FIELDS,
+    *SUPPLIER_FIELDS,
     "submitted_at",
     "approved_at",
     "affirmed_at",
@@ -140,6 +158,7 @@ EDITABLE = [
     "statement",
     "size",
     *COMMITMENT_FIELDS,
+    *SUPPLIER_FIELDS,
     # The district follows the postcode (pledges.forms.DerivesTheDistrict).
     "postcode",
     "district",
@@ -267,6 +286,35 @@ class CodeField(models.CharField):
         self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
 
+class CodesField(models.JSONField):
+    """A list of codes (the CPV divisions a pledge supplies), found with `includes`."""
+
+
+@CodesField.register_lookup
+class Includes(models.Lookup):
+    """Lists holding any of the codes given: `categories__includes=["55000000"]`.
+
+    On PostgreSQL, jsonb's `?|`, which a GIN index answers (migration 0019); elsewhere,
+    SQLite's json_each.
+    """
+
+    lookup_name = "includes"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        codes = list(self.rhs)
+        if not codes:
+            return "1 = 0", []
+        marks = ", ".join(["%s"] * len(codes))
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value IN ({marks}))"  # noqa: S608
+        return sql, [*params, *codes]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} ?| %s::text[]", [*params, list(self.rhs)]
+
+
 def logo_path(pledge, filename):
     # A random name: the uploaded name is the visitor's input and says nothing we need.
     return f"logos/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
@@ -313,6 +361,25 @@ class Pledge(models.Model):
     commits_jobs = models.BooleanField(THEME["jobs"].verbose_name, default=False)
     commits_volunteering = models.BooleanField(THEME["volunteering"].verbose_name, default=False)
     commits_environment = models.BooleanField(THEME["environment"].verbose_name, default=False)
+    # What it supplies, for buyers (SUPPLIER_FIELDS).
+    categories = CodesField(
+        "what it supplies", default=list, blank=True, validators=[validators.categories]
+    )
+    supplies = models.CharField(
+        "its goods and services",
+        max_length=150,
+        blank=True,
+        validators=[validators.no_control_characters],
+    )
+    sells_to_public_sector = models.BooleanField("sells to the public sector", default=False)
+    sells_to_businesses = models.BooleanField("sells to businesses", default=False)
+    sells_to_public = models.BooleanField("sells to the public", default=False)
+    living_wage_accredited = models.BooleanField(
+        "an accredited Living Wage employer",
+        default=False,
+        help_text="Accredited by the Living Wage Foundation: check its list of accredited "
+        "employers before approving.",
+    )
 
     # Private: staff only, never in a public page, feed, export or log line.
     # Blank only once erased: the sign-up form requires them.
@@ -349,6 +416,11 @@ class Pledge(models.Model):
         max_length=8, blank=True, validators=[validators.companies_house_number]
     )
     charity_number = CodeField(max_length=12, blank=True, validators=[validators.charity_number])
+    # Where buyers' distances to it are measured from: the centre of the kilometre square
+    # its postcode is in (postcodes.Place.square), kept with the postcode by save(). As
+    # private as the postcode: only a rounded distance is ever shown.
+    easting = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    northing = models.PositiveIntegerField(null=True, blank=True, editable=False)
     authorised = models.BooleanField("authorised to sign", default=False)
     agreed_to_listing = models.BooleanField("agreed to public listing", default=False)
     privacy_notice_version = models.CharField(max_length=20)
@@ -423,10 +495,26 @@ class Pledge(models.Model):
                 )
                 for field in COMMITMENT_FIELDS
             ],
+            # The supplier search's bounding box, on SQLite; PostgreSQL finds the nearest
+            # through a GiST index of the same points instead (migration 0019).
+            models.Index(fields=["easting", "northing"], condition=PUBLIC, name="pledge_pub_grid"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # Where buyers' distances are measured from follows the postcode on every path
+        # that changes it: the forms, the manage link, the admin, erasure.
+        moved = "postcode" in self.__dict__ and self.postcode != self.__dict__.get("_located")
+        if moved and (update_fields is None or "postcode" in update_fields):
+            place = postcodes.find(self.postcode) if self.postcode else None
+            self.easting, self.northing = (place and place.square) or (None, None)
+            if update_fields is not None:
+                update_fields = {*update_fields, "easting", "northing"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+        if "postcode" in self.__dict__:
+            self._located = self.postcode
 
     def get_absolute_url(self):
         return reverse("pledges:detail", args=[self.slug])
@@ -464,6 +552,8 @@ class Pledge(models.Model):
             value = getattr(self, field)
             if value and isinstance(value, str) and field not in (exclude or ()):
                 setattr(self, field, normalise(value))
+        if isinstance(self.categories, list | tuple):
+            self.categories = sorted(set(self.categories), key=str)
         super().clean_fields(exclude)
 
     def clean(self):
@@ -502,11 +592,37 @@ class Pledge(models.Model):
     def shown(self, field):
         """A field's value as people read it: choices by their label, ticks as Yes or No."""
         value = getattr(self, field)
+        if field == "categories":
+            return ", ".join(cpv.labels(value)) or "None given"
         if self._meta.get_field(field).choices:
             return getattr(self, f"get_{field}_display")()
         if isinstance(value, bool):
             return "Yes" if value else "No"
         return value
+
+    @property
+    def supplied(self):
+        """The categories it supplies, each with its code and label."""
+        return [cpv.CATEGORY[code] for code in self.categories if code in cpv.CATEGORY]
+
+    @property
+    def sells_to(self):
+        """Whom it sells to, in words."""
+        return [
+            self._meta.get_field(field).verbose_name.removeprefix("sells to ")
+            for field in SELLS_TO
+            if getattr(self, field)
+        ]
+
+    @property
+    def is_sme(self):
+        """A small or medium-sized enterprise: fewer than 250 employees."""
+        return self.size != Size.LARGE
+
+    @property
+    def is_vcse(self):
+        """A voluntary, community or social enterprise organisation."""
+        return self.organisation_type in VCSE
 
     @property
     def monogram(self):
@@ -793,6 +909,8 @@ class Pledge(models.Model):
     def from_db(cls, db, field_names, values):
         pledge = super().from_db(db, field_names, values)
         pledge._stored = pledge._public_state()
+        if "postcode" in pledge.__dict__:
+            pledge._located = pledge.postcode
         return pledge
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
@@ -801,6 +919,8 @@ class Pledge(models.Model):
         if fields is not None:
             fresh = {field: value for field, value in fresh.items() if field in fields}
         self._stored = {**getattr(self, "_stored", {}), **fresh}
+        if "postcode" in self.__dict__ and (fields is None or "postcode" in fields):
+            self._located = self.postcode
 
     def _public_state(self):
         """The status and the public fields as they stand (those loaded, for a partial load)."""
@@ -1264,3 +1384,30 @@ class Report(models.Model):
         return cls.objects.filter(
             status=cls.Status.CLOSED, closed_at__lt=timezone.now() - cls.KEEP_EMAIL
         ).exclude(email="")
+
+
+class BuyingLink(models.Model):
+    """Where a supplier finds tenders and registers to sell to the public sector, shown
+    beside the supplier search: kept by staff, as the portals' addresses change."""
+
+    title = models.CharField(max_length=100)
+    url = models.URLField("address", max_length=300, validators=[validators.website])
+    description = models.CharField(
+        max_length=200, blank=True, help_text="One sentence on what a supplier finds there."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Shown in this order, smallest first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "link for suppliers"
+        verbose_name_plural = "links for suppliers"
+
+    def __str__(self):
+        return self.title
+
+
+@receiver([post_save, post_delete], sender=BuyingLink)
+def buying_link_changed(sender, **kwargs):
+    freshness.changed()  # shown on cached pages

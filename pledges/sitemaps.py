@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
+from pledges import categories as cpv
 from pledges.models import Pledge
 
 
@@ -16,3 +17,16 @@ class SignatoriesSitemap(Sitemap):
     def get_latest_lastmod(self):
         # Django's default loads every item to find the newest; ask the database instead.
         return self.items().aggregate(latest=Max("approved_at"))["latest"]
+
+
+class SupplierCategoriesSitemap(Sitemap):
+    """A page for each category that an approved signatory supplies, so that a search
+    engine leads a buyer looking for one to the suppliers of it."""
+
+    def items(self):
+        supplied = Pledge.objects.public()
+        return [
+            category
+            for category in cpv.CATEGORIES
+            if supplied.filter(categories__includes=[category.code]).exists()
+        ]

@@ -36,6 +36,9 @@ urlpatterns = [
     ),
     path("pledge/withdrawn/", views.withdrawn, name="withdrawn"),
     path("signatories/", views.wall, name="wall"),
+    path("suppliers/", views.find_suppliers, name="suppliers"),
+    path("suppliers.csv", views.suppliers_csv, name="suppliers_csv"),
+    path("suppliers/category/<str:code>/", views.find_suppliers, name="supplier_category"),
     path("signatories.csv", views.open_csv, name="csv"),
     path("signatories.json", views.open_json, name="json"),
     path(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 from backing_lancashire import postcodes
+from pledges import categories as cpv
 
 # Digits 0 to 9 only: \d would take any script's digits, which look alike but differ.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
@@ -85,6 +86,7 @@ def charity_number_form(value):
 NORMALISE = {
     "name": tidy,
     "statement": line_endings,
+    "supplies": tidy,
     "contact_name": tidy,
     "contact_role": tidy,
     "email": lower_domain,
@@ -164,3 +166,20 @@ charity_number = RegexValidator(
     "Enter a registered charity number, like 1234567, 1234567-1 for England "
     "and Wales, or SC012345 for Scotland.",
 )
+
+
+def categories(value):
+    """Up to five of the CPV divisions (pledges.categories), each once."""
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError("Choose what you supply from the list.", code="invalid")
+    if unknown := [code for code in value if code not in cpv.CATEGORY]:
+        raise ValidationError(
+            "Choose what you supply from the list: %(codes)s is not on it.",
+            code="unknown_category",
+            params={"codes": ", ".join(unknown[:3])[:40]},
+        )
+    if len(set(value)) > cpv.MOST:
+        raise ValidationError(
+            f"Choose up to {cpv.MOST} categories: the ones that describe most of what you supply.",
+            code="too_many_categories",
+        )

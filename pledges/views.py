@@ -7,11 +7,18 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -21,7 +28,8 @@ from backing_lancashire import exports, freshness
 from backing_lancashire.decorators import cached_page, private_page
 from backing_lancashire.spreadsheet import CSV_TYPE, batched, csv_lines
 from impact.forms import ReturnForm
-from pledges import checkins, history, open_data, stats, tasks, tilemap
+from pledges import categories as cpv
+from pledges import checkins, history, open_data, stats, suppliers, tasks, tilemap
 from pledges.abuse import limit_downloads, over_limit, too_many
 from pledges.forms import (
     CheckInForm,
@@ -33,6 +41,7 @@ from pledges.forms import (
 )
 from pledges.logos import STORED_NAME, logo_file, pending_file, read_pending
 from pledges.models import (
+    BuyingLink,
     DuplicatePledge,
     Pledge,
     PledgeStateError,
@@ -124,7 +133,10 @@ def check_answers(request):
     answers = request.session.get(ANSWERS)
     if not answers:
         return redirect("pledges:sign")
-    form = PledgeForm(dict(answers), visitor=request.META.get("CSRF_COOKIE", ""))
+    data = MultiValueDict()
+    for name, value in answers:
+        data.appendlist(name, value)  # each category chosen, as the form sent them
+    form = PledgeForm(data, visitor=request.META.get("CSRF_COOKIE", ""))
     if not form.is_valid():
         return sign_page(request, form)
     return render(
@@ -666,6 +678,77 @@ def wall(request):
             "tile_size": tilemap.TILE,
         },
     )
+
+
+SUPPLIERS_PER_PAGE = 20
+
+
+class SupplierPaginator(LimitedPaginator):
+    """A supplier search's pages, each read in its order straight away: near a postcode,
+    PostgreSQL walks its index of points nearest first, so a page costs its own rows."""
+
+    def __init__(self, object_list, per_page):
+        super().__init__(object_list, per_page, limit=SEARCH_COUNT_LIMIT)
+
+    page = Paginator.page
+
+
+@require_safe
+@cached_page
+def find_suppliers(request, code=None):
+    """The supplier search; on a category's own page, within that category."""
+    category = cpv.CATEGORY.get(code) if code else None
+    if code and category is None:
+        raise Http404("No such category")
+    search = suppliers.SupplierSearch(request.GET, category=code)
+    found = Pledge.objects.none() if search.errors else search.results(Pledge.objects.all())
+    page = SupplierPaginator(found, SUPPLIERS_PER_PAGE).get_page(
+        page_number(request.GET.get("page"))
+    )
+    if category:
+        title = f"{category.label}: suppliers backing Lancashire"
+    else:
+        title = "Find a Lancashire supplier"
+    return render(
+        request,
+        "pledges/suppliers.html",
+        {
+            "title": title,
+            "description": (
+                f"Signatories of the Backing Lancashire pledge who supply "
+                f"{category.label.lower()} (CPV {category.code})."
+                if category
+                else "Find an organisation backing Lancashire by what it supplies and how "
+                "near it is."
+            ),
+            "category": category,
+            "search": search,
+            "page": page,
+            "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "results": suppliers.shown(page, search),
+            "links": BuyingLink.objects.all(),
+            "categories": cpv.CATEGORIES,
+            "attribution": suppliers.ATTRIBUTION,
+        },
+    )
+
+
+@require_safe
+@limit_downloads
+def suppliers_csv(request):
+    """The search's results as a spreadsheet, for a buyer's shortlist: the same public
+    fields, to the same limit as the pages."""
+    search = suppliers.SupplierSearch(request.GET)
+    if search.errors:
+        return HttpResponseBadRequest(
+            " ".join(error for errors in search.errors.values() for error in errors),
+            content_type="text/plain; charset=utf-8",
+        )
+    found = search.results(Pledge.objects.all())[:SEARCH_COUNT_LIMIT]
+    header, rows = suppliers.csv_table(found, search)
+    response = HttpResponse("".join(csv_lines(header, rows)), content_type=CSV_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="backing-lancashire-suppliers.csv"'
+    return response
 
 
 @require_safe

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("campaign:social_value", "Social value"),
     ("campaign:spend", "Spend"),
     ("pledges:wall", "Signatories"),
+    ("pledges:suppliers", "Find a supplier"),
     ("impact:index", "Impact"),
     ("campaign:get_involved", "Get involved"),
     ("pledges:sign", "Sign the pledge"),

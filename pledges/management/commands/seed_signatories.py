@@ -16,9 +16,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
+from backing_lancashire import postcodes
+from backing_lancashire.models import Postcode
 from impact.seed import seed_returns
 from pledges import checkins
-from pledges.models import District, OrganisationType, Pledge, PledgeEvent, Sector, Size
+from pledges.models import (
+    SELLS_TO,
+    District,
+    OrganisationType,
+    Pledge,
+    PledgeEvent,
+    Sector,
+    Size,
+)
 from pledges.themes import COMMITMENT_FIELDS
 
 DEMO_DOMAIN = "example.invalid"
@@ -30,15 +40,47 @@ PLACES = [
     "Longridge", "Clitheroe", "Garstang", "Ormskirk", "Leyland", "Chorley", "Accrington",
     "Colne", "Burnley", "Lytham", "Fleetwood", "Carnforth", "Bacup", "Haslingden",
 ]  # fmt: skip
+# Each trade: its sector, the CPV divisions it supplies, and a line on what it supplies.
 TRADES = [
-    ("Bakery", "hospitality"), ("Engineering", "manufacturing"), ("Joinery", "construction"),
-    ("Builders", "construction"), ("Print Works", "manufacturing"), ("Dairy", "agriculture"),
-    ("Coffee House", "hospitality"), ("Solicitors", "professional"), ("Accountants", "finance"),
-    ("Digital", "information"), ("Care Services", "health"), ("Logistics", "transport"),
-    ("Garden Centre", "wholesale-and-retail"), ("Textiles", "manufacturing"),
-    ("Recycling", "water-and-waste"), ("Energy Co-op", "energy"), ("Theatre", "arts"),
-    ("Academy", "education"), ("Housing Trust", "real-estate"), ("Food Bank", "other-services"),
-    ("Cleaning", "administrative"), ("Brewery", "manufacturing"), ("Farm Shop", "agriculture"),
+    ("Bakery", "hospitality", ["15000000", "55000000"],
+     "Bread, cakes and sandwich platters, delivered to offices and events"),
+    ("Engineering", "manufacturing", ["42000000", "50000000"],
+     "Precision engineering, machine parts and repairs"),
+    ("Joinery", "construction", ["44000000", "45000000"],
+     "Doors, windows, fitted furniture and shopfitting"),
+    ("Builders", "construction", ["45000000"], "Building work, extensions and refurbishment"),
+    ("Print Works", "manufacturing", ["22000000", "79000000"],
+     "Printing of leaflets, reports, signs and banners"),
+    ("Dairy", "agriculture", ["15000000", "03000000"], "Milk, cream and cheese from our own herd"),
+    ("Coffee House", "hospitality", ["55000000", "15000000"],
+     "Catering for meetings and events: coffee, lunches and cakes"),
+    ("Catering", "hospitality", ["55000000"],
+     "Event and staff catering, buffets and hot meals across the county"),
+    ("Solicitors", "professional", ["79000000"], "Legal advice for businesses and charities"),
+    ("Accountants", "finance", ["79000000", "66000000"], "Accounts, payroll and tax returns"),
+    ("Digital", "information", ["72000000", "48000000"],
+     "Websites, software and IT support"),
+    ("Care Services", "health", ["85000000"], "Home care and supported living"),
+    ("Logistics", "transport", ["60000000", "63000000"],
+     "Same-day delivery, storage and distribution"),
+    ("Garden Centre", "wholesale-and-retail", ["03000000", "77000000"],
+     "Plants, compost and grounds maintenance"),
+    ("Textiles", "manufacturing", ["18000000", "19000000"],
+     "Workwear, uniforms and embroidery"),
+    ("Recycling", "water-and-waste", ["90000000"], "Waste collection and recycling for offices"),
+    ("Energy Co-op", "energy", ["09000000", "65000000"], "Community solar power and heat"),
+    ("Theatre", "arts", ["92000000"], "Performances, workshops and venue hire"),
+    ("Academy", "education", ["80000000"], "Training courses and apprenticeships"),
+    ("Housing Trust", "real-estate", ["70000000"], "Affordable homes and property management"),
+    ("Food Bank", "other-services", ["98000000"], ""),
+    ("Cleaning", "administrative", ["90000000", "39000000"],
+     "Office and window cleaning, and cleaning supplies"),
+    ("Brewery", "manufacturing", ["15000000"], "Cask and bottled ales for pubs and events"),
+    ("Farm Shop", "agriculture", ["15000000", "03000000"], "Local meat, vegetables and hampers"),
+    ("Electrical", "construction", ["31000000", "45000000", "51000000"],
+     "Electrical installation, testing and lighting"),
+    ("Security", "administrative", ["79000000", "35000000"],
+     "Security guards, alarms and CCTV"),
 ]  # fmt: skip
 ENDINGS = ["Ltd", "Limited", "CIC", "& Sons", "Co-operative", "Group", "Partnership", ""]
 KIND_BY_ENDING = {"CIC": "social-enterprise", "Co-operative": "social-enterprise"}
@@ -58,14 +100,23 @@ KINDS = [OrganisationType.BUSINESS] * 6 + list(OrganisationType.values)
 SECTORS = set(Sector.values)
 
 
-def demo_pledges(start, rng, now):
-    """Varied approved pledges, without end, numbered from `start` so names never clash."""
+def demo_pledges(start, rng, now, located=None):
+    """Varied approved pledges, without end, numbered from `start` so names never clash.
+
+    `located` gives real postcodes in each district (from the postcode directory, when it
+    is loaded), so that each pledge is somewhere in its district for the supplier search.
+    """
+    located = located or {}
     for n in itertools.count(start):
-        place, (trade, sector) = rng.choice(PLACES), rng.choice(TRADES)
+        place, (trade, sector, supplied, supplies) = rng.choice(PLACES), rng.choice(TRADES)
         ending = rng.choice(ENDINGS)
         name = " ".join(filter(None, [place, trade, ending, f"No. {n}"]))
         slug = slugify(name)
         commitments = rng.sample(COMMITMENT_FIELDS, rng.randint(1, 5))
+        district = rng.choices(DISTRICTS, weights=DISTRICT_WEIGHTS)[0]
+        postcode, square = rng.choice(located.get(district) or [("PR1 2AB", (None, None))])
+        describes = rng.random() < 0.8  # most say what they supply, some not yet
+        sells = [rng.random() < chance for chance in (0.6, 0.7, 0.4)]
         signed = now - timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
         pledge = Pledge(
             name=name,
@@ -73,14 +124,20 @@ def demo_pledges(start, rng, now):
             organisation_type=KIND_BY_ENDING.get(ending) or rng.choice(KINDS),
             sector=sector if sector in SECTORS else Sector.OTHER_SERVICES,
             size=rng.choices(SIZES, weights=[50, 30, 15, 5])[0],
-            district=rng.choices(DISTRICTS, weights=DISTRICT_WEIGHTS)[0],
+            district=district,
             statement=rng.choice(STATEMENTS),
             website=f"https://{slug}.{DEMO_DOMAIN}" if rng.random() < 0.6 else "",
             **{field: field in commitments for field in COMMITMENT_FIELDS},
+            categories=supplied if describes else [],
+            supplies=supplies if describes else "",
+            **dict(zip(SELLS_TO, sells if describes else [False] * 3, strict=True)),
+            living_wage_accredited="commits_living_wage" in commitments and rng.random() < 0.3,
             contact_name="Demo Contact",
             contact_role="Demo",
             email=f"demo{n}@{DEMO_DOMAIN}",
-            postcode="PR1 2AB",
+            postcode=postcode,
+            easting=square[0],
+            northing=square[1],
             authorised=True,
             agreed_to_listing=True,
             privacy_notice_version="demo",
@@ -95,6 +152,33 @@ def demo_pledges(start, rng, now):
         # database: each name carries a number no earlier pledge has.
         pledge.full_clean(validate_unique=False, validate_constraints=False)
         yield pledge
+
+
+# Real postcodes to place demo signatories at, for each district.
+PLACES_PER_DISTRICT = 400
+
+
+def located_postcodes(rng):
+    """{district: [(postcode, square)]}: real postcodes of each district, from the postcode
+    directory, or {} when it is not loaded. Elsewhere in the North West and outside it are
+    a few nearby towns: Wigan, Manchester, Kendal, and London."""
+    if not Postcode.objects.exists():
+        return {}
+    councils = {code: district for code, district in postcodes.LANCASHIRE.items()}
+    others = {
+        "E08000010": District.NORTH_WEST,  # Wigan
+        "E08000003": District.NORTH_WEST,  # Manchester
+        "E06000064": District.NORTH_WEST,  # Westmorland and Furness
+        "E09000033": District.OUTSIDE,  # Westminster
+    }
+    found = {}
+    for council, district in {**councils, **others}.items():
+        rows = Postcode.objects.filter(council=council, easting__isnull=False)
+        codes = list(rows.values_list("code", "easting", "northing")[:5000])
+        for code, easting, northing in rng.sample(codes, min(len(codes), PLACES_PER_DISTRICT)):
+            place = postcodes.Place(postcodes.written_form(code), council, easting, northing)
+            found.setdefault(district, []).append((place.postcode, place.square))
+    return found
 
 
 def checked_in(pledge, rng, now):
@@ -153,7 +237,7 @@ class Command(BaseCommand):
         # Numbers above every id so far: names and slugs can never repeat an earlier run's.
         start = (Pledge.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         now = timezone.now()
-        made = demo_pledges(start, rng, now)
+        made = demo_pledges(start, rng, now, located_postcodes(rng))
         standings = Counter()
         # `count` on the wall, and beside them those that have lapsed since, as real ones do.
         with tqdm(total=count, unit="signatories", disable=options["verbosity"] < 1) as bar:

@@ -1,0 +1,363 @@
+"""Finding a supplier: signatories by what they supply and how near they are.
+
+A buyer's search is a query string (so that it can be shared and bookmarked), read by
+`SupplierSearch`: words matched against each signatory's name, its description and its
+categories; a postcode and a radius; and filters. Near a postcode, the nearest come
+first, measured on the National Grid from each signatory's kilometre square
+(postcodes.Place.square) to the buyer's postcode: no map service, no call elsewhere.
+"""
+
+import unicodedata
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.db.models import BooleanField, F, FloatField, Func, Q
+from django.urls import reverse
+
+from backing_lancashire import postcodes
+from pledges import categories as cpv
+from pledges.forms import RememberedSelect, search_words, text_matches
+from pledges.models import SELLS_TO, VCSE, District, OrganisationType, Size
+from pledges.themes import THEME, THEMES
+from pledges.validators import tidy
+
+RADII = [5, 10, 25, 50]  # miles
+DEFAULT_RADIUS = 10
+SELLS = {
+    "public-sector": ("The public sector", "sells_to_public_sector"),
+    "businesses": ("Businesses", "sells_to_businesses"),
+    "public": ("The public", "sells_to_public"),
+}
+assert [field for _, field in SELLS.values()] == SELLS_TO
+NOT_A_POSTCODE = "Enter a full postcode, like PR1 2AB."
+UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search without one."
+
+
+class Distance(Func):
+    """Metres from the signatory's square to a point on the National Grid.
+
+    PostgreSQL's `<->` between points, written as the GiST index has it (migration
+    0019), so that ordering by it walks the index nearest first.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, easting, northing):
+        super().__init__(F("easting"), F("northing"))
+        self.point = (float(easting), float(northing))
+
+    def _columns(self, compiler, connection):
+        # Two plain columns: their SQL has no parameters of its own.
+        return [compiler.compile(column)[0] for column in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra):
+        east, north = self._columns(compiler, connection)
+        x, y = self.point
+        sql = f"SQRT(({east} - %s) * ({east} - %s) + ({north} - %s) * ({north} - %s))"
+        return sql, [x, x, y, y]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        east, north = self._columns(compiler, connection)
+        return f"point({east}, {north}) <-> point(%s, %s)", list(self.point)
+
+
+class Within(Distance):
+    """The signatories within `metres` of the point: inside its bounding box, on the
+    grid's index, and then within the circle."""
+
+    output_field = BooleanField()
+
+    def __init__(self, easting, northing, metres):
+        super().__init__(easting, northing)
+        self.metres = float(metres)
+
+    def as_sql(self, compiler, connection, **extra):
+        east, north = self._columns(compiler, connection)
+        (x, y), r = self.point, self.metres
+        distance, params = super().as_sql(compiler, connection)
+        sql = f"({east} BETWEEN %s AND %s AND {north} BETWEEN %s AND %s AND {distance} <= %s)"
+        return sql, [x - r, x + r, y - r, y + r, *params, r]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        east, north = self._columns(compiler, connection)
+        return f"point({east}, {north}) <@ circle(point(%s, %s), %s)", [*self.point, self.metres]
+
+
+def miles(metres):
+    """A distance as the results give it: to the nearest mile, as that is as near as a
+    signatory's kilometre square lets anyone say."""
+    if metres is None:
+        return ""
+    rounded = round(metres / postcodes.MILE)
+    if rounded < 1:
+        return "less than a mile"
+    return f"{rounded} mile{'s' if rounded != 1 else ''}"
+
+
+def category_matches(word):
+    """Signatories with this word in their name or description, or in a category they
+    supply: "catering" finds the caterers who never wrote the word."""
+    matches = text_matches(word, "name", "supplies")
+    if codes := cpv.matching(word):
+        matches |= Q(categories__includes=codes)
+    return matches
+
+
+class SupplierSearch(forms.Form):
+    """The supplier search's query string. A choice the page does not offer is left out,
+    as the wall does; a postcode that cannot be used is said so, beside its box."""
+
+    q = forms.CharField(
+        label="What do you need?",
+        required=False,
+        max_length=100,
+        help_text="For example: catering, printing, electrician.",
+    )
+    near = forms.CharField(
+        label="Near the postcode",
+        required=False,
+        max_length=postcodes.LONGEST,
+        help_text="Your own, or where the work is.",
+    )
+    within = forms.TypedChoiceField(
+        widget=RememberedSelect,
+        label="Within",
+        required=False,
+        coerce=int,
+        choices=[(radius, f"{radius} miles") for radius in RADII],
+    )
+    category = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Category",
+        required=False,
+        choices=[("", "All categories"), *[(c.code, c.label) for c in cpv.CATEGORIES]],
+    )
+    district = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Council area",
+        required=False,
+        choices=[("", "All areas"), *District.choices],
+    )
+    size = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Size",
+        required=False,
+        choices=[("", "Any size"), ("sme", "Small or medium (SME)"), *Size.choices],
+    )
+    type = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Type of organisation",
+        required=False,
+        choices=[
+            ("", "Any type"),
+            ("vcse", "Voluntary, community or social enterprise (VCSE)"),
+            *OrganisationType.choices,
+        ],
+    )
+    sells = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Sells to",
+        required=False,
+        choices=[("", "Anyone"), *[(key, label) for key, (label, _) in SELLS.items()]],
+    )
+    commitment = forms.ChoiceField(
+        widget=RememberedSelect,
+        label="Commits to",
+        required=False,
+        choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
+    )
+    accredited = forms.BooleanField(
+        label="Accredited Living Wage employers only",
+        required=False,
+    )
+
+    CHOICES = ["within", "category", "district", "size", "type", "sells", "commitment"]
+    # Folded under "More filters".
+    FILTERS = [*CHOICES[1:], "accredited"]
+
+    def __init__(self, data, *, category=None):
+        """`category`, a code, is fixed by a category's own page, which asks no more."""
+        super().__init__(self.read(data))
+        self.fixed = category
+        if category:
+            del self.fields["category"]
+        self.place = None
+        self.is_valid()
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
+                field.widget.attrs["class"] = "form-control"
+        self.fields["q"].widget.input_type = "search"
+        self.fields["near"].widget.attrs.update(autocomplete="postal-code", size=10)
+        for name in ("q", "near"):
+            field = self[name]
+            described = [f"{field.auto_id}_help"]
+            if field.errors:
+                described.append(f"{field.auto_id}_error")
+                field.field.widget.attrs["aria-invalid"] = "true"
+            field.field.widget.attrs["aria-describedby"] = " ".join(described)
+
+    @classmethod
+    def read(cls, data):
+        """The query string as the search reads it: text tidied, without control
+        characters and cut to its length; a choice the page does not offer left out."""
+        read = {}
+        for name in ("q", "near"):
+            text = "".join(c for c in data.get(name, "") if unicodedata.category(c) != "Cc")
+            read[name] = tidy(text)[: cls.base_fields[name].max_length].strip()
+        for name in cls.CHOICES:
+            choices = {str(key) for key, _ in cls.base_fields[name].choices}
+            if data.get(name) in choices:
+                read[name] = data[name]
+        if data.get("accredited") in ("1", "on", "true", "yes"):
+            read["accredited"] = "1"
+        return read
+
+    def clean_near(self):
+        text = self.cleaned_data["near"]
+        if not text:
+            return ""
+        written = postcodes.normalise(text)
+        if written is None:
+            raise forms.ValidationError(NOT_A_POSTCODE, code="invalid")
+        place = postcodes.find(written)
+        if place is None or place.easting is None or place.northing is None:
+            raise forms.ValidationError(UNKNOWN_POSTCODE.format(postcode=written), code="unknown")
+        self.place = place
+        return written
+
+    def value(self, name):
+        return self.cleaned_data.get(name) or ""
+
+    @property
+    def radius(self):
+        return self.value("within") or DEFAULT_RADIUS
+
+    @property
+    def is_near(self):
+        return self.place is not None
+
+    @property
+    def far_away(self):
+        """The postcode is outside the North West, where few signatories are."""
+        return self.is_near and self.place.area == "elsewhere"
+
+    def results(self, pledges):
+        """The approved signatories that match, in the order shown: the nearest first near
+        a postcode, otherwise by name. Public fields only."""
+        pledges = pledges.for_public_display()
+        for word in search_words(self.value("q")):
+            pledges = pledges.filter(category_matches(word))
+        if category := self.fixed or self.value("category"):
+            pledges = pledges.filter(categories__includes=[category])
+        if district := self.value("district"):
+            pledges = pledges.filter(district=district)
+        if size := self.value("size"):
+            sizes = [s for s in Size.values if s != Size.LARGE] if size == "sme" else [size]
+            pledges = pledges.filter(size__in=sizes)
+        if kind := self.value("type"):
+            kinds = VCSE if kind == "vcse" else [kind]
+            pledges = pledges.filter(organisation_type__in=kinds)
+        if sells := self.value("sells"):
+            pledges = pledges.filter(**{SELLS[sells][1]: True})
+        if commitment := self.value("commitment"):
+            pledges = pledges.filter(**{THEME[commitment].field: True})
+        if self.value("accredited"):
+            pledges = pledges.filter(living_wage_accredited=True)
+        if not self.is_near:
+            return pledges.order_by("name", "pk")
+        here = (self.place.easting, self.place.northing)
+        return (
+            pledges.filter(Within(*here, self.radius * postcodes.MILE))
+            .annotate(distance=Distance(*here))
+            .order_by("distance", "name", "pk")
+        )
+
+    def query(self, **changes):
+        """The query string of this search with some values changed, for links."""
+        values = {name: self.value(name) for name in self.fields}
+        if values.get("accredited"):
+            values["accredited"] = "1"
+        if not self.is_near:
+            values["within"] = ""  # without a postcode, a distance means nothing
+        values.update(changes)
+        return urlencode({key: value for key, value in values.items() if value})
+
+    def page_prefix(self):
+        query = self.query()
+        return f"{query}&" if query else ""
+
+    def csv_query(self):
+        """The download's query string: this search, with a category page's category."""
+        return self.query(category=self.fixed or self.value("category"))
+
+    def summary(self):
+        """What this search shows, in words."""
+        shown = []
+        if q := self.value("q"):
+            shown.append(("Search", f"“{q}”"))
+        if self.is_near:
+            shown.append(("Near", f"{self.place.postcode}, within {self.radius} miles"))
+        for name in self.FILTERS:
+            if name in self.fields and (value := self.value(name)):
+                field = self.fields[name]
+                if name == "accredited":
+                    shown.append(("Living Wage", "accredited employers only"))
+                else:
+                    shown.append((field.label, dict(field.choices)[value]))
+        return shown
+
+    @property
+    def has_filters(self):
+        return any(self.value(name) for name in self.FILTERS if name in self.fields)
+
+    def is_filtered(self):
+        return bool(self.value("q") or self.value("near") or self.has_filters)
+
+
+ATTRIBUTION = postcodes.ATTRIBUTION
+
+
+def shown(page, search):
+    """Each result of a page with its distance in words, near a postcode."""
+    return [
+        (pledge, miles(pledge.distance) if search.is_near else "") for pledge in page.object_list
+    ]
+
+
+def csv_table(found, search):
+    """(header, rows) of the search's results: what the page shows of each, and nothing
+    else (backing_lancashire.spreadsheet makes each cell safe to open)."""
+    page = settings.SITE_URL + reverse("pledges:detail", args=["slug"]).removesuffix("slug/")
+    header = [
+        "name", "url", "website", "distance_miles", "categories", "category_labels",
+        "supplies", "sells_to", "sme", "vcse", "living_wage_accredited",
+        "organisation_type", "size", "council_area", "commitments",
+    ]  # fmt: skip
+    yes = {True: "yes", False: "no"}
+
+    def row(pledge):
+        distance = round(pledge.distance / postcodes.MILE) if search.is_near else ""
+        return [
+            pledge.name,
+            f"{page}{pledge.slug}/",
+            pledge.website,
+            distance,
+            "; ".join(pledge.categories),
+            "; ".join(cpv.labels(pledge.categories)),
+            pledge.supplies,
+            "; ".join(pledge.sells_to),
+            yes[pledge.is_sme],
+            yes[pledge.is_vcse],
+            yes[pledge.living_wage_accredited],
+            pledge.get_organisation_type_display(),
+            pledge.get_size_display(),
+            pledge.get_district_display(),
+            "; ".join(theme.commitment for theme in pledge.themes),
+        ]
+
+    return header, (row(pledge) for pledge in found)
