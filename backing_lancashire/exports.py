@@ -20,7 +20,7 @@ FOLDER = "exports"
 WRITING = 300
 # Moves on whenever what the files hold changes shape, so a file an older release
 # wrote for the same public version is never served as the new one.
-LAYOUT = 3  # 3: sector labels in the plain words of the sign-up form
+LAYOUT = 4  # 4: what each signatory supplies
 
 
 def stored(name, chunks):

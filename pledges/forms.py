@@ -257,7 +257,7 @@ class AsksWhatItSupplies:
     (sign-up, manage and check-in): for buyers searching the supplier pages."""
 
     def ask_what_it_supplies(self):
-        for name in [*SELLS_TO, "living_wage_accredited"]:
+        for name in [*SELLS_TO.values(), "living_wage_accredited"]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
         self.fields["categories"].error_anchor = "id_categories_0"
 
@@ -274,7 +274,7 @@ def supplier_fieldset():
         ),
         "categories",
         "supplies",
-        Fieldset("Who do you sell to? (optional)", *SELLS_TO, css_class="supplier-sells"),
+        Fieldset("Who do you sell to? (optional)", *SELLS_TO.values(), css_class="supplier-sells"),
         "living_wage_accredited",
         css_class="supplier-questions",
     )
@@ -616,8 +616,10 @@ class PledgeForm(
         supplied = cpv.labels(self.instance.categories)
         rows.append(("What you supply", supplied, "id_categories_0", "list"))
         rows.append(self._answer("supplies"))
-        sells = [self.fields[name].label for name in SELLS_TO if getattr(self.instance, name)]
-        rows.append(("Who you sell to", sells, f"id_{SELLS_TO[0]}", "list"))
+        sells = [
+            self.fields[name].label for name in SELLS_TO.values() if getattr(self.instance, name)
+        ]
+        rows.append(("Who you sell to", sells, "id_sells_to_public_sector", "list"))
         accredited = self.instance.living_wage_accredited
         rows.append(
             ("Living Wage Foundation accredited", "Yes" if accredited else "No",

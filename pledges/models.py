@@ -80,15 +80,14 @@ VCSE = [OrganisationType.CHARITY, OrganisationType.SOCIAL_ENTERPRISE]
 
 # What an organisation may say it supplies, for buyers (the supplier search): all
 # optional, and public once approved, as every other public field.
-SUPPLIER_FIELDS = [
-    "categories",
-    "supplies",
-    "sells_to_public_sector",
-    "sells_to_businesses",
-    "sells_to_public",
-    "living_wage_accredited",
-]
-SELLS_TO = ["sells_to_public_sector", "sells_to_businesses", "sells_to_public"]
+# Whom it sells to, each by its value in the supplier search's `sells` filter and the
+# open data, and its field.
+SELLS_TO = {
+    "public-sector": "sells_to_public_sector",
+    "businesses": "sells_to_businesses",
+    "public": "sells_to_public",
+}
+SUPPLIER_FIELDS = ["categories", "supplies", *SELLS_TO.values(), "living_wage_accredited"]
 
 # What the public may see of a pledge once it is approved: public pages, feeds and
 # exports load these and nothing else, and the admin shows them as "Public details".
@@ -610,7 +609,7 @@ class Pledge(models.Model):
         """Whom it sells to, in words."""
         return [
             self._meta.get_field(field).verbose_name.removeprefix("sells to ")
-            for field in SELLS_TO
+            for field in SELLS_TO.values()
             if getattr(self, field)
         ]
 

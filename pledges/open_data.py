@@ -8,8 +8,9 @@ from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
+from pledges import categories as cpv
 from pledges import checkins
-from pledges.models import District, OrganisationType, Pledge, Sector, Size
+from pledges.models import SELLS_TO, District, OrganisationType, Pledge, Sector, Size
 from pledges.themes import THEMES
 
 LICENCE = "Open Government Licence v3.0"
@@ -105,6 +106,38 @@ def columns():
             tuple(theme.field for theme in THEMES),
             _themes(lambda theme: theme.title),
             joined_by="; ",
+        ),
+        Column(
+            "categories",
+            "the divisions of the Common Procurement Vocabulary it supplies (up to five, such "
+            "as `55000000`), as the supplier search's `category` filter: a list in JSON, "
+            "space-separated in CSV",
+            ("categories",),
+            list,
+            joined_by=" ",
+        ),
+        Column(
+            "categories_labels",
+            "the same in words: a list in JSON, separated by `; ` in CSV",
+            ("categories",),
+            cpv.labels,
+            joined_by="; ",
+        ),
+        Column("supplies", "what it supplies, in a line, or empty", ("supplies",)),
+        Column(
+            "sells_to",
+            "whom it sells to (`public-sector`, `businesses`, `public`), as the supplier "
+            "search's `sells` filter: a list in JSON, space-separated in CSV",
+            tuple(SELLS_TO.values()),
+            lambda *sells: [key for key, on in zip(SELLS_TO, sells, strict=True) if on],
+            joined_by=" ",
+        ),
+        Column(
+            "living_wage_accredited",
+            "whether it is accredited by the Living Wage Foundation, which our team checks "
+            "(`true` or `false`)",
+            ("living_wage_accredited",),
+            lambda accredited: "true" if accredited else "false",
         ),
         Column("signed", "the date it signed (YYYY-MM-DD)", ("signed",), _date),
         Column("listed", "the date it was approved and listed (YYYY-MM-DD)", ("listed",), _date),

@@ -24,12 +24,7 @@ from pledges.validators import tidy
 
 RADII = [5, 10, 25, 50]  # miles
 DEFAULT_RADIUS = 10
-SELLS = {
-    "public-sector": ("The public sector", "sells_to_public_sector"),
-    "businesses": ("Businesses", "sells_to_businesses"),
-    "public": ("The public", "sells_to_public"),
-}
-assert [field for _, field in SELLS.values()] == SELLS_TO
+SELLS = {"public-sector": "The public sector", "businesses": "Businesses", "public": "The public"}
 NOT_A_POSTCODE = "Enter a full postcode, like PR1 2AB."
 UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search without one."
 
@@ -159,7 +154,7 @@ class SupplierSearch(forms.Form):
         widget=RememberedSelect,
         label="Sells to",
         required=False,
-        choices=[("", "Anyone"), *[(key, label) for key, (label, _) in SELLS.items()]],
+        choices=[("", "Anyone"), *SELLS.items()],
     )
     commitment = forms.ChoiceField(
         widget=RememberedSelect,
@@ -263,7 +258,7 @@ class SupplierSearch(forms.Form):
             kinds = VCSE if kind == "vcse" else [kind]
             pledges = pledges.filter(organisation_type__in=kinds)
         if sells := self.value("sells"):
-            pledges = pledges.filter(**{SELLS[sells][1]: True})
+            pledges = pledges.filter(**{SELLS_TO[sells]: True})
         if commitment := self.value("commitment"):
             pledges = pledges.filter(**{THEME[commitment].field: True})
         if self.value("accredited"):

@@ -130,7 +130,7 @@ def demo_pledges(start, rng, now, located=None):
             **{field: field in commitments for field in COMMITMENT_FIELDS},
             categories=supplied if describes else [],
             supplies=supplies if describes else "",
-            **dict(zip(SELLS_TO, sells if describes else [False] * 3, strict=True)),
+            **dict(zip(SELLS_TO.values(), sells if describes else [False] * 3, strict=True)),
             living_wage_accredited="commits_living_wage" in commitments and rng.random() < 0.3,
             contact_name="Demo Contact",
             contact_role="Demo",
