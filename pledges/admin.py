@@ -17,7 +17,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from backing_lancashire.spreadsheet import csv_response
-from pledges.forms import statement_field
+from pledges.forms import categories_field, statement_field
 from pledges.logos import clean_logo, logo_file
 from pledges.models import (
     CONTACT_FIELDS,
@@ -204,6 +204,7 @@ class PledgeAdminForm(forms.ModelForm):
     companies_house_number = forms.CharField(required=False, max_length=12)
     charity_number = forms.CharField(required=False, max_length=14)
     statement = statement_field(label="Why the organisation is backing Lancashire")
+    categories = categories_field(label="What it supplies")
 
     class Meta:
         model = Pledge

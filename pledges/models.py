@@ -551,8 +551,9 @@ class Pledge(models.Model):
             value = getattr(self, field)
             if value and isinstance(value, str) and field not in (exclude or ()):
                 setattr(self, field, normalise(value))
-        if isinstance(self.categories, list | tuple):
-            self.categories = sorted(set(self.categories), key=str)
+        codes = self.categories
+        if isinstance(codes, list | tuple) and all(isinstance(code, str) for code in codes):
+            self.categories = sorted(set(codes))
         super().clean_fields(exclude)
 
     def clean(self):

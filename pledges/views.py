@@ -444,7 +444,7 @@ def checkin_message(pledge, checked_in, lapsed, report, proposed):
     if report:
         said.append(f"Your figures for {report.year_label} are saved.")
     if proposed:
-        said.append("Our team will check the change to your commitments before it shows.")
+        said.append("Our team will check the change to your entry before it shows.")
     return " ".join(said)
 
 

@@ -295,7 +295,7 @@ def test_a_change_of_commitments_is_held_for_review(client):
     pledge = affirmed(340)  # commits to local spend only
     data = answers(pledge, stand_by="on", commits_jobs="on")
     response = client.post(checkin_url(pledge), data, follow=True)
-    assert "Our team will check the change to your commitments" in response.content.decode()
+    assert "Our team will check the change to your entry" in response.content.decode()
     change = ProposedChange.objects.get()
     assert change.values == {"commits_jobs": True}
     pledge.refresh_from_db()
