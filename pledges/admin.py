@@ -22,6 +22,7 @@ from pledges.logos import clean_logo, logo_file
 from pledges.models import (
     CONTACT_FIELDS,
     PUBLIC_FIELDS,
+    BuyingLink,
     ChangeRejectionReason,
     ChangeRevised,
     Pledge,
@@ -897,3 +898,14 @@ class ReportAdmin(admin.ModelAdmin):
             )
         except PledgeStateError:
             self.message_user(request, "Not closed: it was closed already.", messages.ERROR)
+
+
+@admin.register(BuyingLink)
+class BuyingLinkAdmin(admin.ModelAdmin):
+    """The links beside the supplier search: where to find tenders and register to sell."""
+
+    list_display = ["title", "url", "position"]
+    list_editable = ["position"]
+    search_fields = ["title", "url"]
+    fields = ["title", "url", "description", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -33,7 +33,7 @@ def text(response):
 
 def test_html_pages_escape_the_name(client, hostile):
     urls = ["/", "/signatories/", f"/signatories/{hostile[0].slug}/",
-            f"/signatories/{hostile[0].slug}/certificate/"]  # fmt: skip
+            f"/signatories/{hostile[0].slug}/certificate/", "/suppliers/"]  # fmt: skip
     for url in urls:
         html = text(client.get(url))
         assert SCRIPT not in html, url

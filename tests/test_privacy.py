@@ -30,6 +30,8 @@ def public_pages(slug):
         f"/signatories/{slug}/certificate/", f"/signatories/{slug}/badge.svg",
         "/signatories.csv", "/signatories.json", "/signatories/feed/", "/sitemap.xml",
         "/sitemap-signatories.xml", "/robots.txt", "/privacy/", "/accessibility/",
+        "/suppliers/", "/suppliers/?q=Open", "/suppliers/category/55000000/", "/suppliers.csv",
+        "/sitemap-suppliers.xml",
     ]  # fmt: skip
 
 
@@ -43,7 +45,11 @@ def fetch(client, url):
 
 def test_no_private_detail_appears_in_any_public_output(client):
     pledge = make_pledge(
-        status=S.APPROVED, name="Open Organisation", district="lancaster", **PRIVATE
+        status=S.APPROVED,
+        name="Open Organisation",
+        district="lancaster",
+        categories=["55000000"],
+        **PRIVATE,
     )
     for url in public_pages(pledge.slug):
         text = fetch(client, url)
@@ -96,10 +102,15 @@ def private_columns():
         "/signatories.csv",
         "/signatories.json",
         "/sitemap-signatories.xml",
+        "/suppliers/?q=Wyre",
+        "/suppliers/category/55000000/",
+        "/suppliers.csv?q=Wyre",
     ],
 )
 def test_a_public_page_reads_no_private_column(client, url):
-    pledge = make_pledge(status=Pledge.Status.APPROVED, name="Wyre Wheelwrights")
+    pledge = make_pledge(
+        status=Pledge.Status.APPROVED, name="Wyre Wheelwrights", categories=["55000000"]
+    )
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url.format(slug=pledge.slug))
         if response.streaming:

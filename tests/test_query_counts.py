@@ -17,6 +17,8 @@ URLS = [
     "/signatories/?sort=newest&commitment=jobs", "DETAIL/certificate/",
     "DETAIL/badge.svg", "/signatories.csv", "/signatories.json", "/signatories/feed/",
     "/sitemap.xml", "/sitemap-signatories.xml", "/spend/", "DETAIL/",
+    "/suppliers/", "/suppliers/?q=bakery&sells=public&page=2", "/suppliers/category/15000000/",
+    "/suppliers.csv?q=bakery", "/sitemap-suppliers.xml",
 ]  # fmt: skip
 
 

@@ -425,3 +425,24 @@ def test_the_links_for_suppliers_are_kept_by_staff_and_shown(client, grid):
     assert 'href="https://www.the-chest.org.uk/"' in html
     BuyingLink.objects.create(title="Blue Light tenders", url="https://bluelight.example/")
     assert "Blue Light tenders" in page(client, "").content.decode()  # the page renewed
+
+
+def test_moderators_keep_the_links_in_the_admin(mod_client, client, grid):
+    from pledges.models import BuyingLink
+
+    listing = mod_client.get("/admin/pledges/buyinglink/").content.decode()
+    assert "The Chest" in listing
+    response = mod_client.post(
+        "/admin/pledges/buyinglink/add/",
+        {"title": "Blue Light tenders", "url": "bluelight.example/tenders", "position": 0},
+    )
+    assert response.status_code == 302
+    link = BuyingLink.objects.get(title="Blue Light tenders")
+    assert link.url == "https://bluelight.example/tenders"
+    html = page(client, "").content.decode()
+    assert html.index("Blue Light tenders") < html.index("The Chest")
+    refused = mod_client.post(
+        "/admin/pledges/buyinglink/add/",
+        {"title": "Bad", "url": "javascript:alert(1)", "position": 1},
+    )
+    assert refused.status_code == 200 and not BuyingLink.objects.filter(title="Bad").exists()
