@@ -426,8 +426,8 @@ class PledgeForm(
         },
     )
     agreed_to_listing = forms.BooleanField(
-        label="I agree to our organisation’s name, logo and statement being shown on the "
-        "signatory wall",
+        label="I agree to our organisation’s name, logo and statement, and what it supplies, "
+        "being shown on the signatory wall and the supplier pages",
         error_messages={
             "required": "Agree to your organisation being shown on the signatory wall."
         },

@@ -20,8 +20,8 @@ PLEDGE_WORDING = (
 REVIEW_DAYS = 5
 
 # Bumped whenever the privacy notice changes, so each consent records what was agreed to.
-PRIVACY_NOTICE_VERSION = "1.0"
-PRIVACY_NOTICE_UPDATED = "25 November 2026"
+PRIVACY_NOTICE_VERSION = "1.1"  # 1.1: what an organisation supplies, and distances
+PRIVACY_NOTICE_UPDATED = "30 November 2026"
 
 
 def pledge_text(organisation: str = PLEDGE_PLACEHOLDER) -> str:

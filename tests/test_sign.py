@@ -63,7 +63,8 @@ def test_form_shows_the_pledge_and_every_field(client):
         "Email address",
         "Phone number (optional)",
         "I am authorised to sign on behalf of this organisation",
-        "I agree to our organisation’s name, logo and statement being shown on the signatory wall",
+        "I agree to our organisation’s name, logo and statement, and what it supplies, being "
+        "shown on the signatory wall and the supplier pages",
     ]:
         assert re.search(rf"<(?:label|legend)[^>]*>\s*{re.escape(label)}", html), label
     assert '<a href="/privacy/">privacy notice</a>' in html
@@ -78,7 +79,7 @@ def test_a_valid_pledge_is_saved_unverified_and_emailed(client, send_queued):
     assert pledge.name == "Ribble Valley Bakery"
     assert pledge.slug == "ribble-valley-bakery"
     assert [theme.slug for theme in pledge.themes] == ["local-spend", "living-wage"]
-    assert pledge.privacy_notice_version == "1.0" and pledge.consented_at
+    assert pledge.privacy_notice_version == "1.1" and pledge.consented_at
     assert list(pledge.events.values_list("action", "to_status")) == [("submitted", "unverified")]
     assert mail.outbox == []  # queued, not sent during the request
     send_queued()
