@@ -256,7 +256,9 @@ def test_the_moderators_group_has_exactly_these_permissions():
         ("campaign", "change_spendfigure"), ("campaign", "change_testimonial"),
         ("campaign", "view_spendfigure"), ("campaign", "view_testimonial"),
         ("impact", "change_impactreturn"), ("impact", "view_impactreturn"),
-        ("pledges", "change_pledge"), ("pledges", "view_pledge"), ("pledges", "view_pledgeevent"),
+        ("pledges", "add_buyinglink"), ("pledges", "change_buyinglink"),
+        ("pledges", "change_pledge"), ("pledges", "delete_buyinglink"),
+        ("pledges", "view_buyinglink"), ("pledges", "view_pledge"), ("pledges", "view_pledgeevent"),
     ]  # fmt: skip
 
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 S = Pledge.Status
 FIELDS = ["name", "url", "organisation_type", "organisation_type_label", "sector", "sector_label",
           "size", "size_label", "district", "district_label", "website", "logo", "statement",
-          "commitments", "commitments_labels", "signed", "listed", "affirmed",
+          "commitments", "commitments_labels", "categories", "categories_labels", "supplies",
+          "sells_to", "living_wage_accredited", "signed", "listed", "affirmed",
           "standing"]  # fmt: skip
 
 
@@ -28,7 +29,14 @@ def body(response):
 @pytest.fixture
 def listed():
     return make_pledge(
-        status=S.APPROVED, name="Alpha Bakery", statement="Local flour.", commits_jobs=True
+        status=S.APPROVED,
+        name="Alpha Bakery",
+        statement="Local flour.",
+        commits_jobs=True,
+        categories=["15000000", "55000000"],
+        supplies="Bread and buffets",
+        sells_to_public_sector=True,
+        sells_to_public=True,
     )
 
 
@@ -49,6 +57,11 @@ def test_the_csv_has_every_public_field_and_streams(client, listed):
     assert row["commitments"] == "local-spend jobs"
     assert row["commitments_labels"] == "Spending locally; Creating jobs and apprenticeships"
     assert row["statement"] == "Local flour."
+    assert row["categories"] == "15000000 55000000"
+    assert row["categories_labels"] == "Food and drink; Hotels, catering and hospitality"
+    assert row["supplies"] == "Bread and buffets"
+    assert row["sells_to"] == "public-sector public"
+    assert row["living_wage_accredited"] == "false"
 
 
 def test_each_code_has_its_label_beside_it(client):
@@ -95,6 +108,9 @@ def test_the_json_follows_its_schema(client, listed):
     assert record["commitments"] == ["local-spend", "jobs"]
     assert record["commitments_labels"] == ["Spending locally", "Creating jobs and apprenticeships"]
     assert record["signed"] == listed.submitted_at.date().isoformat()
+    assert record["categories"] == ["15000000", "55000000"]
+    assert record["sells_to"] == ["public-sector", "public"]
+    assert record["living_wage_accredited"] == "false"
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
