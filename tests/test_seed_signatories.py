@@ -77,3 +77,23 @@ def test_demo_histories_tell_the_same_story_as_the_dates(client):
     for pledge in Pledge.objects.all():
         for report in pledge.returns.all():
             assert report.submitted_at >= pledge.submitted_at
+
+
+def test_with_the_postcode_directory_each_is_somewhere_in_its_district(client, postcodes):
+    from backing_lancashire import postcodes as directory
+
+    call_command("seed_signatories", 200, verbosity=0)
+    preston = Pledge.objects.public().filter(district="preston")
+    assert preston.exists()
+    for pledge in preston:
+        place = directory.find(pledge.postcode)
+        assert place.district == "preston"
+        assert (pledge.easting, pledge.northing) == place.square
+    demo = Pledge.objects.public()
+    described = demo.exclude(categories=[])
+    assert 0.6 * demo.count() < described.count() < demo.count()
+    assert demo.filter(sells_to_public_sector=True).exists()
+    assert demo.exclude(supplies="").exists()
+    html = client.get("/suppliers/?near=PR1+2AB&within=10&q=catering").content.decode()
+    distances = re.findall(r'class="supplier__where"><strong>(\d+) miles?</strong>', html)
+    assert distances and distances == sorted(distances, key=int)
