@@ -903,7 +903,45 @@ def drawn_select(name, value, attrs, choices):
     return forms.Select(dict(attrs), choices).render(name, value)
 
 
-class WallFilter(forms.Form):
+class QueryStringForm(forms.Form):
+    """A page's view held in its query string (the wall, the supplier search), so that it
+    can be shared: no address makes an error to show. Typed answers (`TEXT`) are tidied,
+    without control characters and cut to their length (as the box allows no more); a
+    choice the page does not offer is left out; a box is ticked by "1" (or "on")."""
+
+    TEXT = ["q"]
+
+    @classmethod
+    def read(cls, data):
+        read = {}
+        for name, field in cls.base_fields.items():
+            value = data.get(name, "")
+            if name in cls.TEXT:
+                text = "".join(char for char in value if unicodedata.category(char) != "Cc")
+                read[name] = tidy(text)[: field.max_length].strip()
+            elif isinstance(field, forms.BooleanField):
+                if value in ("1", "on"):
+                    read[name] = "1"
+            elif value in {str(key) for key, _ in field.choices}:
+                read[name] = value
+        return read
+
+    def value(self, name):
+        return self.cleaned_data.get(name) or ""
+
+    def query(self, **changes):
+        """The query string of this view with some values changed, for links."""
+        values = {name: self.value(name) for name in self.fields}
+        values.update(changes)
+        return urlencode({k: "1" if v is True else v for k, v in values.items() if v})
+
+    def page_prefix(self):
+        """The start of a page link's query string: this view's, then the page number."""
+        query = self.query()
+        return f"{query}&" if query else ""
+
+
+class WallFilter(QueryStringForm):
     """The wall's query string: anything unknown or malformed is simply ignored."""
 
     SORTS = [("name", "A to Z"), ("newest", "Newest first")]
@@ -959,23 +997,6 @@ class WallFilter(forms.Form):
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
         self.fields["q"].widget.input_type = "search"
 
-    @classmethod
-    def read(cls, data):
-        """The query string as the wall reads it, so that no address makes an error to
-        show: the search tidied, without control characters and cut to its length (as
-        the box allows no more), and a choice the wall does not offer left out."""
-        read = {}
-        q = cls.base_fields["q"]
-        search = "".join(char for char in data.get("q", "") if unicodedata.category(char) != "Cc")
-        read["q"] = tidy(search)[: q.max_length].strip()
-        for name, field in cls.base_fields.items():
-            if name != "q" and data.get(name) in {str(key) for key, _ in field.choices}:
-                read[name] = data[name]
-        return read
-
-    def value(self, name):
-        return self.cleaned_data.get(name) or ""
-
     def filter(self, pledges):
         # Listed pledges, public fields only: by default those approved (current or due),
         # as the counts and the map have them; a lapsed one only when asked for.
@@ -997,17 +1018,6 @@ class WallFilter(forms.Form):
         if self.value("sort") == "newest":
             return pledges.order_by("-approved_at", "-pk")
         return pledges.order_by("name", "pk")
-
-    def query(self, **changes):
-        """The query string of this view with some values changed, for links."""
-        values = {name: self.value(name) for name in self.fields}
-        values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v})
-
-    def page_prefix(self):
-        """The start of a page link's query string: this view's, then the page number."""
-        query = self.query()
-        return f"{query}&" if query else ""
 
     def summary(self):
         """What this view shows, in words: the search and each filter's choice."""

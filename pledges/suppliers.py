@@ -7,9 +7,6 @@ first, measured on the National Grid from each signatory's kilometre square
 (postcodes.Place.square) to the buyer's postcode: no map service, no call elsewhere.
 """
 
-import unicodedata
-from urllib.parse import urlencode
-
 from django import forms
 from django.conf import settings
 from django.db.models import BooleanField, F, FloatField, Func, Q
@@ -17,10 +14,9 @@ from django.urls import reverse
 
 from backing_lancashire import postcodes
 from pledges import categories as cpv
-from pledges.forms import RememberedSelect, search_words, text_matches
+from pledges.forms import QueryStringForm, RememberedSelect, search_words, text_matches
 from pledges.models import SELLS_TO, VCSE, District, OrganisationType, Size
 from pledges.themes import THEME, THEMES
-from pledges.validators import tidy
 
 RADII = [5, 10, 25, 50]  # miles
 DEFAULT_RADIUS = 10
@@ -99,7 +95,7 @@ def category_matches(word):
     return matches
 
 
-class SupplierSearch(forms.Form):
+class SupplierSearch(QueryStringForm):
     """The supplier search's query string. A choice the page does not offer is left out,
     as the wall does; a postcode that cannot be used is said so, beside its box."""
 
@@ -167,9 +163,8 @@ class SupplierSearch(forms.Form):
         required=False,
     )
 
-    CHOICES = ["within", "category", "district", "size", "type", "sells", "commitment"]
     # Folded under "More filters".
-    FILTERS = [*CHOICES[1:], "accredited"]
+    FILTERS = ["category", "district", "size", "type", "sells", "commitment", "accredited"]
 
     def __init__(self, data, *, category=None):
         """`category`, a code, is fixed by a category's own page, which asks no more."""
@@ -196,21 +191,7 @@ class SupplierSearch(forms.Form):
                 field.field.widget.attrs["aria-invalid"] = "true"
             field.field.widget.attrs["aria-describedby"] = " ".join(described)
 
-    @classmethod
-    def read(cls, data):
-        """The query string as the search reads it: text tidied, without control
-        characters and cut to its length; a choice the page does not offer left out."""
-        read = {}
-        for name in ("q", "near"):
-            text = "".join(c for c in data.get(name, "") if unicodedata.category(c) != "Cc")
-            read[name] = tidy(text)[: cls.base_fields[name].max_length].strip()
-        for name in cls.CHOICES:
-            choices = {str(key) for key, _ in cls.base_fields[name].choices}
-            if data.get(name) in choices:
-                read[name] = data[name]
-        if data.get("accredited") in ("1", "on", "true", "yes"):
-            read["accredited"] = "1"
-        return read
+    TEXT = ["q", "near"]
 
     def clean_near(self):
         text = self.cleaned_data["near"]
@@ -224,9 +205,6 @@ class SupplierSearch(forms.Form):
             raise forms.ValidationError(UNKNOWN_POSTCODE.format(postcode=written), code="unknown")
         self.place = place
         return written
-
-    def value(self, name):
-        return self.cleaned_data.get(name) or ""
 
     @property
     def radius(self):
@@ -273,18 +251,9 @@ class SupplierSearch(forms.Form):
         )
 
     def query(self, **changes):
-        """The query string of this search with some values changed, for links."""
-        values = {name: self.value(name) for name in self.fields}
-        if values.get("accredited"):
-            values["accredited"] = "1"
         if not self.is_near:
-            values["within"] = ""  # without a postcode, a distance means nothing
-        values.update(changes)
-        return urlencode({key: value for key, value in values.items() if value})
-
-    def page_prefix(self):
-        query = self.query()
-        return f"{query}&" if query else ""
+            changes.setdefault("within", "")  # without a postcode, a distance means nothing
+        return super().query(**changes)
 
     def csv_query(self):
         """The download's query string: this search, with a category page's category."""
