@@ -21,7 +21,7 @@ def test_a_person_signs_the_pledge_end_to_end(site, page, console_errors, send_q
     # The pledge wording shows the organisation's own name as it is typed.
     assert "We, Pendle Widgets Ltd, support" in page.locator("#pledge-wording").inner_text()
     page.get_by_role("radio", name="Business").check()
-    page.get_by_label("Sector").select_option(
+    page.get_by_role("combobox", name="Sector").select_option(
         label="Making things (manufacturing, food and drink production)"
     )
     page.get_by_role("radio", name="Small (10–49 employees)").check()
@@ -170,7 +170,7 @@ def test_changing_a_radio_answer_goes_to_the_chosen_radio(site, page, postcodes)
     page.goto(site + "/pledge/")
     page.get_by_label("Organisation name").fill("Colne Carpets")
     page.get_by_role("radio", name="Charity").check()
-    page.get_by_label("Sector").select_option(index=3)
+    page.get_by_role("combobox", name="Sector").select_option(index=3)
     page.get_by_role("radio", name="Medium (50–249 employees)").check()
     page.get_by_label("Postcode").fill("BB8 0AA")
     page.get_by_label("We commit to pay the real Living Wage").check()
@@ -205,7 +205,7 @@ def test_an_unknown_postcode_asks_the_district(site, page, console_errors, postc
     page.goto(site + "/pledge/")
     page.get_by_label("Organisation name").fill("New Estate Bakery")
     page.get_by_role("radio", name="Business").check()
-    page.get_by_label("Sector").select_option(index=3)
+    page.get_by_role("combobox", name="Sector").select_option(index=3)
     page.get_by_role("radio", name="Micro (0–9 employees)").check()
     page.get_by_label("Postcode").fill("PR1 9ZZ")  # well formed, and not in the directory
     page.get_by_label("We commit to pay the real Living Wage").check()
