@@ -1,5 +1,6 @@
 import copy
 import functools
+import itertools
 import unicodedata
 from urllib.parse import urlencode
 
@@ -213,15 +214,34 @@ def commitments_fieldset():
     )
 
 
+def is_goods(category):
+    """Goods, in the CPV's terms: its divisions 03 to 44, and 48 (software packages). The
+    others are works (45, construction) and services (50 to 98)."""
+    division = int(category.division)
+    return division < 45 or division == 48
+
+
+# The categories as the forms ask them: in two groups, each from A to Z, so that a person
+# reads down the one group they sell in rather than 45 boxes in the CPV's order of codes.
+CATEGORY_GROUPS = [
+    ("Goods", sorted(filter(is_goods, cpv.CATEGORIES), key=lambda c: c.label)),
+    (
+        "Services and building work",
+        sorted(itertools.filterfalse(is_goods, cpv.CATEGORIES), key=lambda c: c.label),
+    ),
+]
+
+
 def categories_field(**options):
     return forms.MultipleChoiceField(
         **{
-            "label": "What you supply (optional)",
+            "label": "Which categories describe what you supply? (optional)",
             "required": False,
-            "choices": cpv.CHOICES,
+            "choices": [(c.code, c.label) for _, group in CATEGORY_GROUPS for c in group],
             "widget": forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-            "help_text": f"Up to {cpv.MOST}. The divisions of the Common Procurement "
-            "Vocabulary, which public buyers use to describe what they buy.",
+            "help_text": f"Choose up to {cpv.MOST}. They are the categories public buyers "
+            "use to describe what they buy (the divisions of the Common Procurement "
+            "Vocabulary).",
             **options,
         }
     )
@@ -259,24 +279,42 @@ class AsksWhatItSupplies:
     def ask_what_it_supplies(self):
         for name in [*SELLS_TO.values(), "living_wage_accredited"]:
             self.fields[name].widget.attrs["class"] = "form-check-input"
-        self.fields["categories"].error_anchor = "id_categories_0"
+        # The categories are one question: a summary's link goes to the group, its
+        # legend and hint in view, as the commitments' does.
+        self.fields["categories"].error_anchor = "categories"
+
+    @property
+    def category_groups(self):
+        """The categories' boxes in their groups (CATEGORY_GROUPS), for the template."""
+        boxes = {box.data["value"]: box for box in self["categories"]}
+        return [(legend, [boxes[c.code] for c in group]) for legend, group in CATEGORY_GROUPS]
 
 
 def supplier_fieldset():
+    # The intro and each group's hint are read with the group (aria-describedby).
     return Fieldset(
         "What you supply (optional)",
         HTML(
-            '<p class="form-text">Buyers — the police, councils, businesses — can find you '
-            "on our supplier pages by what you supply and how near you are. All shown "
-            "publicly once our team has checked it. They can also find you by your size and "
-            "type of organisation. We never publish your postcode: only how far away you "
-            "are, to the nearest mile.</p>"
+            '<p class="supplier-questions__intro" id="supplier-questions-hint">Buyers — the '
+            "police, councils, businesses — can find you on our supplier pages by what you "
+            "supply and how near you are, as well as by your size and type of organisation. "
+            "What you tell us here is shown publicly once our team has checked it. We never "
+            "publish your postcode: only how far away you are, to the nearest mile.</p>"
         ),
-        "categories",
+        Fieldset("", template="pledges/includes/categories.html"),
         "supplies",
-        Fieldset("Who do you sell to? (optional)", *SELLS_TO.values(), css_class="supplier-sells"),
+        Fieldset(
+            "Who do you sell to? (optional)",
+            HTML('<p class="form-text" id="supplier-sells-hint">Tick all that apply.</p>'),
+            *SELLS_TO.values(),
+            css_class="supplier-sells",
+            css_id="supplier-sells",
+            aria_describedby="supplier-sells-hint",
+        ),
         "living_wage_accredited",
         css_class="supplier-questions",
+        css_id="supplier-questions",
+        aria_describedby="supplier-questions-hint",
     )
 
 
