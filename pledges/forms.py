@@ -652,7 +652,7 @@ class PledgeForm(
         ]
         rows.append(("Commitments", ticked, "commitments", "list"))
         supplied = cpv.labels(self.instance.categories)
-        rows.append(("What you supply", supplied, "id_categories_0", "list"))
+        rows.append(("What you supply", supplied, "categories", "list"))
         rows.append(self._answer("supplies"))
         sells = [
             self.fields[name].label for name in SELLS_TO.values() if getattr(self.instance, name)

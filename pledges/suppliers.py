@@ -204,6 +204,7 @@ class SupplierSearch(QueryStringForm):
         if place is None or place.easting is None or place.northing is None:
             raise forms.ValidationError(UNKNOWN_POSTCODE.format(postcode=written), code="unknown")
         self.place = place
+        self.data = {**self.data, "near": written}  # shown again as it is written
         return written
 
     @property

@@ -95,5 +95,5 @@ def test_with_the_postcode_directory_each_is_somewhere_in_its_district(client, p
     assert demo.filter(sells_to_public_sector=True).exists()
     assert demo.exclude(supplies="").exists()
     html = client.get("/suppliers/?near=PR1+2AB&within=10&q=catering").content.decode()
-    distances = re.findall(r'class="supplier__where"><strong>(\d+) miles?</strong>', html)
+    distances = re.findall(r'class="supplier__distance">(\d+) miles? away</span>', html)
     assert distances and distances == sorted(distances, key=int)

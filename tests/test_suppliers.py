@@ -112,7 +112,7 @@ def test_near_a_postcode_the_nearest_come_first_with_their_distance(client, ever
     ]  # fmt: skip
     # 0 m, 12,000 m = 7.46 miles, 12,728 m = 7.91, 16,000 m = 9.94, 40,000 m = 24.85
     assert math.isclose(math.hypot(9000, 9000), 12727.9, abs_tol=0.1)
-    distances = re.findall(r'class="supplier__where"><strong>([^<]+)</strong>', html)
+    distances = re.findall(r'class="supplier__distance">([^<]+) away</span>', html)
     assert distances == ["less than a mile", "7 miles", "8 miles", "10 miles", "25 miles"]
 
 
