@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import brotli
 import msgpack
 from django.db import connection, transaction
+from django.dispatch import Signal
 from tqdm import tqdm
 
 from backing_lancashire.models import Postcode
@@ -102,6 +103,11 @@ class Loaded:
         )
 
 
+# Sent, inside its transaction, when the directory has been loaded again: what is placed
+# by it (pledges.models.relocate) is placed again.
+loaded = Signal()
+
+
 def load(areas=None, outwards=None, progress=False):
     """Replace the table's content with the directory (or the areas or outward codes
     asked for), in one transaction: a lookup meanwhile sees the old content."""
@@ -120,6 +126,7 @@ def replace(batches, progress=False):
             _insert(rows)
             count += len(rows)
             with_council += sum(1 for row in rows if row[1])
+        loaded.send(sender=Postcode)
     return Loaded(count, with_council, time.monotonic() - started)
 
 

@@ -102,10 +102,13 @@ ATTRIBUTION = (
 
 # What a distance between two postcodes is given in.
 MILE = 1609.344  # metres
-# An organisation's place, for buyers measuring how near it is, is the centre of the
-# kilometre square of the National Grid its postcode is in: near enough to say how far,
-# and never precise enough to find a sole trader's home from distances to it.
-SQUARE = 1000  # metres
+# An organisation's place, for buyers measuring how near it is, is the centre of its
+# postcode sector ("PR1 2": the postcode less its last two letters, a few hundred
+# postcodes and a few thousand addresses), never its postcode: near enough to say how far,
+# and, however many searches are made, never nearer than that to a sole trader's home. A
+# sector with fewer postcodes than this (a new or a business one) gives way to its
+# district ("PR1").
+SECTOR_AT_LEAST = 20
 
 # Longer than any postcode with its spaces: more is not one, and is never looked at.
 LONGEST = 16
@@ -163,16 +166,6 @@ class Place:
             return self.district
         return District.NORTH_WEST if self.area == "north-west" else District.OUTSIDE
 
-    @property
-    def square(self):
-        """(easting, northing) of the centre of its kilometre square (SQUARE), or None
-        where the directory gives no grid reference."""
-        if self.easting is None or self.northing is None:
-            return None
-        return tuple(
-            value // SQUARE * SQUARE + SQUARE // 2 for value in (self.easting, self.northing)
-        )
-
 
 def _place(written, row):
     council, easting, northing = row
@@ -194,6 +187,30 @@ def find(text):
         cursor.execute(FIND, [compact(written)])
         row = cursor.fetchone()
     return _place(written, row) if row else None
+
+
+# The centre of the postcodes from one key to another, of one length (a sector's or a
+# district's, in compact form), on the table's primary key.
+CENTRE = (
+    f"SELECT AVG(easting), AVG(northing), COUNT(*) FROM {TABLE} "  # noqa: S608
+    "WHERE code >= %s AND code <= %s AND LENGTH(code) = %s "
+    "AND easting IS NOT NULL AND northing IS NOT NULL"
+)
+
+
+def centre(place):
+    """(easting, northing) of the centre of the sector `place` is in (SECTOR_AT_LEAST),
+    or of its district, or None where neither has enough postcodes with a grid reference."""
+    outward, inward = place.postcode.split(" ")
+    with connection.cursor() as cursor:
+        for prefix, rest in ((outward + inward[0], 2), (outward, 3)):
+            # Every compact code starting with the prefix, and no other, lies between it
+            # and the prefix followed by Zs: codes are digits and capital letters.
+            cursor.execute(CENTRE, [prefix, prefix + "Z" * rest, len(prefix) + rest])
+            east, north, count = cursor.fetchone()
+            if count >= SECTOR_AT_LEAST:
+                return round(east), round(north)
+    return None
 
 
 # Keys per query: well inside SQLite's limit on parameters (32,766).

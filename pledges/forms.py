@@ -299,7 +299,8 @@ def supplier_fieldset():
             "police, councils, businesses — can find you on our supplier pages by what you "
             "supply and how near you are, as well as by your size and type of organisation. "
             "What you tell us here is shown publicly once our team has checked it. We never "
-            "publish your postcode: only how far away you are, to the nearest mile.</p>"
+            "publish your postcode: only how far away your postcode sector (such as “PR1 2”) is, "
+            "to the nearest mile.</p>"
         ),
         Fieldset("", template="pledges/includes/categories.html"),
         "supplies",

@@ -58,7 +58,8 @@ def _changed(change):
             said.append(f"Added a commitment: {theme.commitment}.")
         elif new is False and old is True:
             said.append(f"Dropped a commitment: {theme.commitment}.")
-    others = [WHAT[field] for field in change.values if field in WHAT]
+    # One name for each thing it updated, in order: the three "sells to" fields are one.
+    others = list(dict.fromkeys(WHAT[field] for field in change.values if field in WHAT))
     if change.logo or change.remove_logo:
         others.append("logo")
     if others:
@@ -76,6 +77,12 @@ WHAT = {
     "district": "district",
     "website": "website",
     "statement": "statement",
+    "categories": "categories of what it supplies",
+    "supplies": "description of what it supplies",
+    "sells_to_public_sector": "customers",
+    "sells_to_businesses": "customers",
+    "sells_to_public": "customers",
+    "living_wage_accredited": "Living Wage accreditation",
 }
 
 

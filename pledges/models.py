@@ -74,6 +74,8 @@ class Size(models.TextChoices):
     LARGE = "large", "Large (250 or more employees)"
 
 
+# Small and medium-sized enterprises (SMEs): fewer than 250 employees.
+SME = [Size.MICRO, Size.SMALL, Size.MEDIUM]
 # The voluntary, community and social enterprise sector, as public buyers count it.
 VCSE = [OrganisationType.CHARITY, OrganisationType.SOCIAL_ENTERPRISE]
 
@@ -166,6 +168,9 @@ EDITABLE = [
     "email",
     "phone",
 ]
+# Where the supplier search measures distances from (Pledge.save keeps it): a public page
+# may search by it, and never shows or loads it.
+LOCATION_FIELDS = ["easting", "northing"]
 # Erased when an organisation withdraws, and from old rejected or withdrawn pledges.
 PERSONAL = [*CONTACT_FIELDS, "moderator_note"]
 
@@ -286,7 +291,14 @@ class CodeField(models.CharField):
 
 
 class CodesField(models.JSONField):
-    """A list of codes (the CPV divisions a pledge supplies), found with `includes`."""
+    """A list of codes (the CPV divisions a pledge supplies), found with `includes`: kept
+    in order and each once, however it is saved (a form, the admin, an update, a bulk
+    create), so that the same choice is always the same value."""
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | tuple) and all(isinstance(code, str) for code in value):
+            value = sorted(set(value))
+        return super().get_prep_value(value)
 
 
 @CodesField.register_lookup
@@ -312,6 +324,29 @@ class Includes(models.Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} ?| %s::text[]", [*params, list(self.rhs)]
+
+
+def locate(postcode):
+    """Where a pledge with this postcode is, for distances: the centre of its postcode
+    sector (postcodes.centre); None for a postcode the directory does not have."""
+    place = postcodes.find(postcode) if postcode else None
+    return postcodes.centre(place) if place else None
+
+
+def relocate(pledges):
+    """Place each of these pledges again, from its postcode and the postcode directory as
+    it is now: after the directory is loaded again. Returns how many moved."""
+    centres, moved = {}, []
+    for pledge in pledges.exclude(postcode="").only("postcode", "easting", "northing", "status"):
+        if pledge.postcode not in centres:
+            centres[pledge.postcode] = locate(pledge.postcode) or (None, None)
+        if (pledge.easting, pledge.northing) != centres[pledge.postcode]:
+            pledge.easting, pledge.northing = centres[pledge.postcode]
+            moved.append(pledge)
+    Pledge.objects.bulk_update(moved, LOCATION_FIELDS, batch_size=2000)
+    if any(pledge.is_public() for pledge in moved):
+        freshness.changed()  # a bulk update sends no signals
+    return len(moved)
 
 
 def logo_path(pledge, filename):
@@ -415,9 +450,9 @@ class Pledge(models.Model):
         max_length=8, blank=True, validators=[validators.companies_house_number]
     )
     charity_number = CodeField(max_length=12, blank=True, validators=[validators.charity_number])
-    # Where buyers' distances to it are measured from: the centre of the kilometre square
-    # its postcode is in (postcodes.Place.square), kept with the postcode by save(). As
-    # private as the postcode: only a rounded distance is ever shown.
+    # Where buyers' distances to it are measured from: the centre of its postcode's sector
+    # (postcodes.centre), kept with the postcode by save(). Never shown: only a distance
+    # to it, to the nearest mile.
     easting = models.PositiveIntegerField(null=True, blank=True, editable=False)
     northing = models.PositiveIntegerField(null=True, blank=True, editable=False)
     authorised = models.BooleanField("authorised to sign", default=False)
@@ -507,12 +542,11 @@ class Pledge(models.Model):
         # that changes it: the forms, the manage link, the admin, erasure.
         moved = "postcode" in self.__dict__ and self.postcode != self.__dict__.get("_located")
         if moved and (update_fields is None or "postcode" in update_fields):
-            place = postcodes.find(self.postcode) if self.postcode else None
-            self.easting, self.northing = (place and place.square) or (None, None)
+            self.easting, self.northing = locate(self.postcode) or (None, None)
             if update_fields is not None:
                 update_fields = {*update_fields, "easting", "northing"}
         super().save(*args, update_fields=update_fields, **kwargs)
-        if "postcode" in self.__dict__:
+        if "postcode" in self.__dict__ and (update_fields is None or "postcode" in update_fields):
             self._located = self.postcode
 
     def get_absolute_url(self):
@@ -551,8 +585,11 @@ class Pledge(models.Model):
             value = getattr(self, field)
             if value and isinstance(value, str) and field not in (exclude or ()):
                 setattr(self, field, normalise(value))
-        codes = self.categories
-        if isinstance(codes, list | tuple) and all(isinstance(code, str) for code in codes):
+        # In order and each once, as CodesField stores them, so that a form sent back
+        # unchanged is unchanged. Not loaded, or not asked: left alone.
+        codes = self.__dict__.get("categories")
+        asked = "categories" not in (exclude or ()) and isinstance(codes, list | tuple)
+        if asked and all(isinstance(code, str) for code in codes):
             self.categories = sorted(set(codes))
         super().clean_fields(exclude)
 
@@ -617,7 +654,7 @@ class Pledge(models.Model):
     @property
     def is_sme(self):
         """A small or medium-sized enterprise: fewer than 250 employees."""
-        return self.size != Size.LARGE
+        return self.size in SME
 
     @property
     def is_vcse(self):
@@ -923,11 +960,11 @@ class Pledge(models.Model):
             self._located = self.postcode
 
     def _public_state(self):
-        """The status and the public fields as they stand (those loaded, for a partial load)."""
+        """The status, the public fields and the place distances are measured from, as they
+        stand (those loaded, for a partial load): what the public pages show."""
         loaded = self.__dict__
-        state = {
-            field: getattr(self, field) for field in ["status", *PUBLIC_FIELDS] if field in loaded
-        }
+        shown = ["status", *PUBLIC_FIELDS, *LOCATION_FIELDS]
+        state = {field: getattr(self, field) for field in shown if field in loaded}
         if "logo" in state:
             state["logo"] = state["logo"].name or ""
         return state

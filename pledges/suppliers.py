@@ -3,8 +3,8 @@
 A buyer's search is a query string (so that it can be shared and bookmarked), read by
 `SupplierSearch`: words matched against each signatory's name, its description and its
 categories; a postcode and a radius; and filters. Near a postcode, the nearest come
-first, measured on the National Grid from each signatory's kilometre square
-(postcodes.Place.square) to the buyer's postcode: no map service, no call elsewhere.
+first, measured on the National Grid from the centre of each signatory's postcode sector
+(postcodes.centre) to the buyer's postcode: no map service, no call elsewhere.
 """
 
 from django import forms
@@ -15,7 +15,7 @@ from django.urls import reverse
 from backing_lancashire import postcodes
 from pledges import categories as cpv
 from pledges.forms import QueryStringForm, RememberedSelect, search_words, text_matches
-from pledges.models import SELLS_TO, VCSE, District, OrganisationType, Size
+from pledges.models import SELLS_TO, SME, VCSE, District, OrganisationType, Size
 from pledges.themes import THEME, THEMES
 
 RADII = [5, 10, 25, 50]  # miles
@@ -26,7 +26,7 @@ UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search wit
 
 
 class Distance(Func):
-    """Metres from the signatory's square to a point on the National Grid.
+    """Metres from the signatory's place to a point on the National Grid.
 
     PostgreSQL's `<->` between points, written as the GiST index has it (migration
     0019), so that ordering by it walks the index nearest first.
@@ -75,12 +75,17 @@ class Within(Distance):
         return f"point({east}, {north}) <@ circle(point(%s, %s), %s)", [*self.point, self.metres]
 
 
+def whole_miles(metres):
+    """A distance to the nearest mile: as near as a place that is a postcode sector's
+    centre lets anyone say. The page and the download give this."""
+    return round(metres / postcodes.MILE)
+
+
 def miles(metres):
-    """A distance as the results give it: to the nearest mile, as that is as near as a
-    signatory's kilometre square lets anyone say."""
+    """A distance in words, as the results give it."""
     if metres is None:
         return ""
-    rounded = round(metres / postcodes.MILE)
+    rounded = whole_miles(metres)
     if rounded < 1:
         return "less than a mile"
     return f"{rounded} mile{'s' if rounded != 1 else ''}"
@@ -231,7 +236,7 @@ class SupplierSearch(QueryStringForm):
         if district := self.value("district"):
             pledges = pledges.filter(district=district)
         if size := self.value("size"):
-            sizes = [s for s in Size.values if s != Size.LARGE] if size == "sme" else [size]
+            sizes = SME if size == "sme" else [size]
             pledges = pledges.filter(size__in=sizes)
         if kind := self.value("type"):
             kinds = VCSE if kind == "vcse" else [kind]
@@ -306,13 +311,13 @@ def csv_table(found, search):
     yes = {True: "yes", False: "no"}
 
     def row(pledge):
-        distance = round(pledge.distance / postcodes.MILE) if search.is_near else ""
+        distance = whole_miles(pledge.distance) if search.is_near else ""
         return [
             pledge.name,
             f"{page}{pledge.slug}/",
             pledge.website,
             distance,
-            "; ".join(pledge.categories),
+            " ".join(pledge.categories),
             "; ".join(cpv.labels(pledge.categories)),
             pledge.supplies,
             "; ".join(pledge.sells_to),

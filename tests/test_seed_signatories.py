@@ -88,7 +88,7 @@ def test_with_the_postcode_directory_each_is_somewhere_in_its_district(client, p
     for pledge in preston:
         place = directory.find(pledge.postcode)
         assert place.district == "preston"
-        assert (pledge.easting, pledge.northing) == place.square
+        assert (pledge.easting, pledge.northing) == directory.centre(place)
     demo = Pledge.objects.public()
     described = demo.exclude(categories=[])
     assert 0.6 * demo.count() < described.count() < demo.count()

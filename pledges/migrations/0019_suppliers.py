@@ -33,16 +33,20 @@ def remove_indexes(apps, schema_editor):
 
 
 def fill_locations(apps, schema_editor):
-    """Each pledge's kilometre square, from its postcode, as Pledge.save keeps it."""
+    """Each pledge's place, from its postcode, as Pledge.save keeps it: the centre of its
+    postcode sector (postcodes.centre)."""
     from backing_lancashire import postcodes
 
     Pledge = apps.get_model("pledges", "Pledge")
-    with_postcode = Pledge.objects.exclude(postcode="").only("postcode")
-    places = postcodes.find_many(with_postcode.values_list("postcode", flat=True).distinct())
-    for postcode, place in places.items():
-        if square := place.square:
-            easting, northing = square
-            Pledge.objects.filter(postcode=postcode).update(easting=easting, northing=northing)
+    centres, placed = {}, []
+    for pledge in Pledge.objects.exclude(postcode="").only("postcode").iterator():
+        if pledge.postcode not in centres:
+            place = postcodes.find(pledge.postcode)
+            centres[pledge.postcode] = place and postcodes.centre(place)
+        if centre := centres[pledge.postcode]:
+            pledge.easting, pledge.northing = centre
+            placed.append(pledge)
+    Pledge.objects.bulk_update(placed, ["easting", "northing"], batch_size=2000)
 
 
 class Migration(migrations.Migration):

@@ -114,7 +114,7 @@ def demo_pledges(start, rng, now, located=None):
         slug = slugify(name)
         commitments = rng.sample(COMMITMENT_FIELDS, rng.randint(1, 5))
         district = rng.choices(DISTRICTS, weights=DISTRICT_WEIGHTS)[0]
-        postcode, square = rng.choice(located.get(district) or [("PR1 2AB", (None, None))])
+        postcode, centre = rng.choice(located.get(district) or [("PR1 2AB", (None, None))])
         describes = rng.random() < 0.8  # most say what they supply, some not yet
         sells = [rng.random() < chance for chance in (0.6, 0.7, 0.4)]
         signed = now - timedelta(days=rng.randint(1, 900), minutes=rng.randint(0, 1440))
@@ -136,8 +136,8 @@ def demo_pledges(start, rng, now, located=None):
             contact_role="Demo",
             email=f"demo{n}@{DEMO_DOMAIN}",
             postcode=postcode,
-            easting=square[0],
-            northing=square[1],
+            easting=centre[0],
+            northing=centre[1],
             authorised=True,
             agreed_to_listing=True,
             privacy_notice_version="demo",
@@ -159,25 +159,29 @@ PLACES_PER_DISTRICT = 400
 
 
 def located_postcodes(rng):
-    """{district: [(postcode, square)]}: real postcodes of each district, from the postcode
-    directory, or {} when it is not loaded. Elsewhere in the North West and outside it are
-    a few nearby towns: Wigan, Manchester, Kendal, and London."""
+    """{district: [(postcode, centre)]}: real postcodes of each district, with the centre
+    each is placed at (pledges.models.locate), from the postcode directory; {} when it is
+    not loaded. Elsewhere in the North West and outside it are a few places: Wigan,
+    Manchester, Kendal, and Westminster."""
     if not Postcode.objects.exists():
         return {}
-    councils = {code: district for code, district in postcodes.LANCASHIRE.items()}
     others = {
         "E08000010": District.NORTH_WEST,  # Wigan
         "E08000003": District.NORTH_WEST,  # Manchester
         "E06000064": District.NORTH_WEST,  # Westmorland and Furness
         "E09000033": District.OUTSIDE,  # Westminster
     }
-    found = {}
-    for council, district in {**councils, **others}.items():
-        rows = Postcode.objects.filter(council=council, easting__isnull=False)
-        codes = list(rows.values_list("code", "easting", "northing")[:5000])
-        for code, easting, northing in rng.sample(codes, min(len(codes), PLACES_PER_DISTRICT)):
-            place = postcodes.Place(postcodes.written_form(code), council, easting, northing)
-            found.setdefault(district, []).append((place.postcode, place.square))
+    found, centres = {}, {}
+    for council, district in {**postcodes.LANCASHIRE, **others}.items():
+        rows = Postcode.objects.filter(council=council, easting__isnull=False).order_by("code")
+        codes = list(rows.values_list("code", flat=True))
+        for code in rng.sample(codes, min(len(codes), PLACES_PER_DISTRICT)):
+            place = postcodes.find(code)
+            sector = place.postcode[:-2]
+            if sector not in centres:
+                centres[sector] = postcodes.centre(place)
+            if centres[sector]:
+                found.setdefault(district, []).append((place.postcode, centres[sector]))
     return found
 
 
