@@ -20,12 +20,14 @@ WIDTHS = (375, 1280)
 BUYER = "PR1 2AB"  # Preston: each supplier's distance from it, to the nearest mile, below
 CATERING = "55000000"
 PRINTING = "22000000"
-# The catering suppliers within 10 miles of BUYER, nearest first, with their distances.
+# The catering suppliers within 10 miles of BUYER, nearest first, with their distances:
+# from BUYER to the centre of each one's postcode sector (PR1 1: 0.37 miles; PR1 5: 1.12;
+# PR1 9: 1.35; PR1 0: 1.37), not to its postcode.
 NEAREST_CATERERS = [
     ("Preston Buffets", "less than a mile"),
-    ("Ribble Sandwiches", "2 miles"),
-    ("Penwortham Kitchen", "4 miles"),
-    ("Hutton Hog Roasts", "6 miles"),
+    ("Ribble Sandwiches", "1 mile"),
+    ("Hutton Hog Roasts", "1 mile"),
+    ("Penwortham Kitchen", "1 mile"),
 ]
 FOCUS_YELLOW = "rgb(255, 221, 0)"
 
@@ -68,7 +70,7 @@ def suppliers(postcodes):
     )
     supplier(
         "Penwortham Kitchen",
-        "PR1 1QD",
+        "PR1 0AD",
         "south-ribble",
         organisation_type="social-enterprise",
         categories=[CATERING, "80000000"],
@@ -231,7 +233,7 @@ def test_a_buyer_on_a_phone_finds_nearby_caterers(site, page, suppliers, console
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(row["name"], row["distance_miles"], row["sells_to"]) for row in rows] == [
         ("Preston Buffets", "0", "the public sector; businesses"),
-        ("Penwortham Kitchen", "4", "the public sector"),
+        ("Penwortham Kitchen", "1", "the public sector"),
     ]
     assert all("postcode" not in key and "email" not in key for key in rows[0])
     assert console_errors == []
