@@ -248,13 +248,14 @@ def categories_field(**options):
 
 
 def supplies_field(**options):
+    longest = Pledge._meta.get_field("supplies").max_length
     return forms.CharField(
         **{
             "label": "What you supply, in a line (optional)",
             "required": False,
-            "max_length": 150,
+            "max_length": longest,
             "help_text": "For example: “Buffets and hot meals for meetings and events across "
-            "Preston.” At most 150 characters.",
+            f"Preston.” At most {longest} characters.",
             **options,
         }
     )

@@ -326,6 +326,11 @@ class Includes(models.Lookup):
         return f"{lhs} ?| %s::text[]", [*params, list(self.rhs)]
 
 
+def sells_to(field):
+    """Whom one of the SELLS_TO fields is about, in words: "the public sector"."""
+    return Pledge._meta.get_field(field).verbose_name.removeprefix("sells to ")
+
+
 def locate(postcode):
     """Where a pledge with this postcode is, for distances: the centre of its postcode
     sector (postcodes.centre); None for a postcode the directory does not have."""
@@ -644,12 +649,8 @@ class Pledge(models.Model):
 
     @property
     def sells_to(self):
-        """Whom it sells to, in words."""
-        return [
-            self._meta.get_field(field).verbose_name.removeprefix("sells to ")
-            for field in SELLS_TO.values()
-            if getattr(self, field)
-        ]
+        """Whom it sells to, in words: ["the public sector", "the public"]."""
+        return [sells_to(field) for field in SELLS_TO.values() if getattr(self, field)]
 
     @property
     def is_sme(self):

@@ -11,16 +11,16 @@ from django import forms
 from django.conf import settings
 from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from backing_lancashire import postcodes
 from pledges import categories as cpv
 from pledges.forms import QueryStringForm, RememberedSelect, search_words, text_matches
-from pledges.models import SELLS_TO, SME, VCSE, District, OrganisationType, Size
+from pledges.models import SELLS_TO, SME, VCSE, District, OrganisationType, Size, sells_to
 from pledges.themes import THEME, THEMES
 
 RADII = [5, 10, 25, 50]  # miles
 DEFAULT_RADIUS = 10
-SELLS = {"public-sector": "The public sector", "businesses": "Businesses", "public": "The public"}
 NOT_A_POSTCODE = "Enter a full postcode, like PR1 2AB."
 UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search without one."
 
@@ -155,7 +155,10 @@ class SupplierSearch(QueryStringForm):
         widget=RememberedSelect,
         label="Sells to",
         required=False,
-        choices=[("", "Anyone"), *SELLS.items()],
+        choices=[
+            ("", "Anyone"),
+            *[(key, capfirst(sells_to(field))) for key, field in SELLS_TO.items()],
+        ],
     )
     commitment = forms.ChoiceField(
         widget=RememberedSelect,
@@ -197,6 +200,11 @@ class SupplierSearch(QueryStringForm):
             field.field.widget.attrs["aria-describedby"] = " ".join(described)
 
     TEXT = ["q", "near"]
+
+    @classmethod
+    def read(cls, data):
+        # The distance searched, and shown, when a link gives none.
+        return {"within": str(DEFAULT_RADIUS), **super().read(data)}
 
     def clean_near(self):
         text = self.cleaned_data["near"]
