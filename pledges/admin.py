@@ -247,6 +247,7 @@ class PledgeAdmin(admin.ModelAdmin):
         "organisation_type",
         "size",
         *[(theme.field, commitment_filter(theme.commitment)) for theme in THEMES],
+        "living_wage_accredited",
     ]
     search_fields = ["name", "contact_name", "email"]
     date_hierarchy = "submitted_at"
@@ -909,3 +910,8 @@ class BuyingLinkAdmin(admin.ModelAdmin):
     search_fields = ["title", "url"]
     fields = ["title", "url", "description", "position"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_changeform_initial_data(self, request):
+        # A new link goes after the others unless staff say otherwise.
+        last = BuyingLink.objects.order_by("-position").values_list("position", flat=True)
+        return {"position": (last.first() or 0) + 1, **super().get_changeform_initial_data(request)}

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -290,6 +290,10 @@ class CodeField(models.CharField):
         self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
 
+# `name__upper__regex`: a search on text as its trigram index holds it (pledges.forms).
+models.CharField.register_lookup(Upper)
+
+
 class CodesField(models.JSONField):
     """A list of codes (the CPV divisions a pledge supplies), found with `includes`: kept
     in order and each once, however it is saved (a form, the admin, an update, a bulk
@@ -324,6 +328,16 @@ class Includes(models.Lookup):
     def as_postgresql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
         return f"{lhs} ?| %s::text[]", [*params, list(self.rhs)]
+
+
+# Claims a buyer may rely on, which an organisation may take back at once: the public
+# entry stops making them without waiting for review.
+RETRACTABLE = ["living_wage_accredited"]
+
+
+def retracts(pledge, field, value):
+    """Whether this change takes back a claim the pledge makes now."""
+    return field in RETRACTABLE and value is False and getattr(pledge, field) is True
 
 
 def sells_to(field):
@@ -635,7 +649,7 @@ class Pledge(models.Model):
         """A field's value as people read it: choices by their label, ticks as Yes or No."""
         value = getattr(self, field)
         if field == "categories":
-            return ", ".join(cpv.labels(value)) or "None given"
+            return "; ".join(cpv.labels(value)) or "None given"  # labels hold commas
         if self._meta.get_field(field).choices:
             return getattr(self, f"get_{field}_display")()
         if isinstance(value, bool):
@@ -850,11 +864,19 @@ class Pledge(models.Model):
                 asked = address.lower() != row.email.lower()
                 if asked:
                     row.ask_to_change_email(address, by=by)
-                now = {f: v for f, v in changes.items() if not (held and f in PUBLIC_FIELDS)}
+                now = {
+                    f: v
+                    for f, v in changes.items()
+                    if not (held and f in PUBLIC_FIELDS) or retracts(row, f, v)
+                }
                 applied = row._apply(now, by=by)
                 proposed = None
                 if held:
-                    public = {f: v for f, v in changes.items() if f in PUBLIC_FIELDS}
+                    public = {
+                        f: v
+                        for f, v in changes.items()
+                        if f in PUBLIC_FIELDS and not retracts(row, f, v)
+                    }
                     proposed = ProposedChange.propose(row, public)
         except Exception:
             # A new logo was written before the save failed: leave nothing behind.

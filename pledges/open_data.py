@@ -135,9 +135,8 @@ def columns():
         Column(
             "living_wage_accredited",
             "whether it is accredited by the Living Wage Foundation, which our team checks "
-            "(`true` or `false`)",
+            "(`true` or `false` in JSON, `True` or `False` in CSV)",
             ("living_wage_accredited",),
-            lambda accredited: "true" if accredited else "false",
         ),
         Column("signed", "the date it signed (YYYY-MM-DD)", ("signed",), _date),
         Column("listed", "the date it was approved and listed (YYYY-MM-DD)", ("listed",), _date),

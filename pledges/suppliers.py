@@ -7,6 +7,8 @@ first, measured on the National Grid from the centre of each signatory's postcod
 (postcodes.centre) to the buyer's postcode: no map service, no call elsewhere.
 """
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.db.models import BooleanField, F, FloatField, Func, Q
@@ -22,6 +24,10 @@ from pledges.themes import THEME, THEMES
 RADII = [5, 10, 25, 50]  # miles
 DEFAULT_RADIUS = 10
 NOT_A_POSTCODE = "Enter a full postcode, like PR1 2AB."
+NORTHERN_IRELAND = (
+    "Our postcode directory has no Northern Ireland postcodes. Enter one in Great Britain, "
+    "or search without one."
+)
 UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search without one."
 
 
@@ -76,9 +82,15 @@ class Within(Distance):
 
 
 def whole_miles(metres):
-    """A distance to the nearest mile: as near as a place that is a postcode sector's
-    centre lets anyone say. The page and the download give this."""
-    return round(metres / postcodes.MILE)
+    """A distance to the nearest mile (a half rounded down): as near as a place that is a
+    postcode sector's centre lets anyone say. The page and the download give this."""
+    return math.ceil(metres / postcodes.MILE - 0.5)
+
+
+def reach(within):
+    """How far, in metres, a search "within" so many miles reaches: to whatever is shown
+    as that many miles or fewer, so that "10 miles away" is within 10 miles."""
+    return (within + 0.5) * postcodes.MILE
 
 
 def miles(metres):
@@ -94,7 +106,7 @@ def miles(metres):
 def category_matches(word):
     """Signatories with this word in their name or description, or in a category they
     supply: "catering" finds the caterers who never wrote the word."""
-    matches = text_matches(word, "name", "supplies")
+    matches = text_matches(word, "name", "supplies", starts=True)
     if codes := cpv.matching(word):
         matches |= Q(categories__includes=codes)
     return matches
@@ -213,6 +225,8 @@ class SupplierSearch(QueryStringForm):
         written = postcodes.normalise(text)
         if written is None:
             raise forms.ValidationError(NOT_A_POSTCODE, code="invalid")
+        if written.startswith("BT"):
+            raise forms.ValidationError(NORTHERN_IRELAND, code="northern_ireland")
         place = postcodes.find(written)
         if place is None or place.easting is None or place.northing is None:
             raise forms.ValidationError(UNKNOWN_POSTCODE.format(postcode=written), code="unknown")
@@ -259,7 +273,7 @@ class SupplierSearch(QueryStringForm):
             return pledges.order_by("name", "pk")
         here = (self.place.easting, self.place.northing)
         return (
-            pledges.filter(Within(*here, self.radius * postcodes.MILE))
+            pledges.filter(Within(*here, reach(self.radius)))
             .annotate(distance=Distance(*here))
             .order_by("distance", "name", "pk")
         )

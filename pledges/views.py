@@ -709,7 +709,7 @@ def find_suppliers(request, code=None):
         title = f"{category.label}: suppliers backing Lancashire"
     else:
         title = "Find a Lancashire supplier"
-    return render(
+    response = render(
         request,
         "pledges/suppliers.html",
         {
@@ -731,6 +731,10 @@ def find_suppliers(request, code=None):
             "attribution": suppliers.ATTRIBUTION,
         },
     )
+    if search.is_filtered():
+        # Endless searches are for buyers; search engines have the category pages.
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

@@ -61,7 +61,7 @@ def test_the_csv_has_every_public_field_and_streams(client, listed):
     assert row["categories_labels"] == "Food and drink; Hotels, catering and hospitality"
     assert row["supplies"] == "Bread and buffets"
     assert row["sells_to"] == "public-sector public"
-    assert row["living_wage_accredited"] == "false"
+    assert row["living_wage_accredited"] == "False"
 
 
 def test_each_code_has_its_label_beside_it(client):
@@ -110,7 +110,7 @@ def test_the_json_follows_its_schema(client, listed):
     assert record["signed"] == listed.submitted_at.date().isoformat()
     assert record["categories"] == ["15000000", "55000000"]
     assert record["sells_to"] == ["public-sector", "public"]
-    assert record["living_wage_accredited"] == "false"
+    assert record["living_wage_accredited"] is False
     assert response["Access-Control-Allow-Origin"] == "*"
 
 

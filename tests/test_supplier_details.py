@@ -141,7 +141,7 @@ def test_an_approved_entry_changes_what_it_supplies_only_once_reviewed(client, p
     assert change.values == {"categories": ["15000000", "55000000"], "supplies": "Bread, buffets"}
     rows = {label: (now, new) for label, now, new, _ in change.comparison()}
     assert rows["What it supplies"] == (
-        "Food and drink", "Food and drink, Hotels, catering and hospitality",
+        "Food and drink", "Food and drink; Hotels, catering and hospitality",
     )  # fmt: skip
     # The public page and the search still show the approved version.
     assert "Bread, buffets" not in client.get("/suppliers/?q=bread").content.decode()
@@ -227,3 +227,27 @@ def test_the_signatory_page_says_what_it_supplies(client):
     assert "Buffets" in html and "The public sector" in html
     plain = make_pledge(S.APPROVED)
     assert "What we supply" not in client.get(plain.get_absolute_url()).content.decode()
+
+
+def test_taking_back_the_living_wage_claim_shows_at_once_but_making_it_waits(client, postcodes):
+    claimed = make_pledge(S.APPROVED, living_wage_accredited=True)
+    client.post(manage_url(claimed), manage_answers(claimed))  # the box left unticked
+    claimed.refresh_from_db()
+    assert not claimed.living_wage_accredited
+    assert not ProposedChange.objects.exists()
+    assert "an accredited Living Wage employer" in claimed.events.last().note
+    unclaimed = make_pledge(S.APPROVED)
+    data = manage_answers(unclaimed, living_wage_accredited="on")
+    client.post(manage_url(unclaimed), data)
+    unclaimed.refresh_from_db()
+    assert not unclaimed.living_wage_accredited
+    assert ProposedChange.objects.get().values == {"living_wage_accredited": True}
+
+
+def test_the_admin_filters_by_the_living_wage_claim(mod_client):
+    make_pledge(S.APPROVED, name="Claims It", living_wage_accredited=True)
+    make_pledge(S.APPROVED, name="Does Not")
+    html = mod_client.get(
+        "/admin/pledges/pledge/?status=all&living_wage_accredited__exact=1"
+    ).content.decode()
+    assert "Claims It" in html and "Does Not" not in html

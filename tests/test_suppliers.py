@@ -59,8 +59,10 @@ def sector(name, centre, count=20):
 @pytest.fixture
 def grid(db):
     place("PR1 1AA", *BUYER)
-    place("PR1 1AB", BUYER[0] - 93, BUYER[1])  # 16,093 m from East's centre: 10 miles
-    place("PR1 1AD", BUYER[0] - 94, BUYER[1])  # 16,094 m: just over
+    # 16,898 m from East's centre: 10.4999 miles, shown as 10, so within 10 (16,898.112 m);
+    # and 16,899 m: 10.5006 miles, shown as 11.
+    place("PR1 1AB", BUYER[0] - 898, BUYER[1])
+    place("PR1 1AD", BUYER[0] - 899, BUYER[1])
     place("SW1A 1AA", 529090, 179645, council=WESTMINSTER)
     place("FY4 9ZZ", None, None)  # in the directory without a grid reference
     for name, centre in PLACES.values():
@@ -178,18 +180,23 @@ def test_near_a_postcode_the_nearest_come_first_with_their_distance(client, ever
         (5, ["Here"]),
         (10, ["Here", "North", "Diagonal", "East"]),
         (25, ["Here", "North", "Diagonal", "East", "Far"]),
-        (50, ["Here", "North", "Diagonal", "East", "Far"]),  # Very far is 50.33 miles
+        (50, ["Here", "North", "Diagonal", "East", "Far", "Very far"]),  # 50.33: "50 miles"
     ],
 )
 def test_each_radius_keeps_to_its_miles(client, everywhere, within, expected):
     assert names(page(client, f"near=PR1+1AA&within={within}")) == expected
 
 
-@pytest.mark.parametrize(("buyer", "inside"), [("PR1 1AB", True), ("PR1 1AD", False)])
-def test_the_edge_of_the_radius_is_in(client, everywhere, buyer, inside):
-    # From PR1 1AB, East's square is 16,093 m away, inside 10 miles (16,093.44 m); from
-    # PR1 1AD, 16,094 m, outside.
+@pytest.mark.parametrize(
+    ("buyer", "inside", "shown"), [("PR1 1AB", True, "10 miles"), ("PR1 1AD", False, "11 miles")]
+)
+def test_within_takes_in_whatever_is_shown_as_that_many_miles(
+    client, everywhere, buyer, inside, shown
+):
+    html = page(client, f"near={buyer}&within=10").content.decode()
     assert ("East" in names(page(client, f"near={buyer}&within=10"))) is inside
+    assert f"{shown} away" in page(client, f"near={buyer}&within=25").content.decode()
+    assert (f"{shown} away" in html) is inside
 
 
 def test_without_a_radius_ten_miles_is_meant(client, everywhere):
@@ -218,6 +225,11 @@ def test_ties_are_in_order_of_name_and_pages_neither_repeat_nor_skip(client, gri
         ("PR1 2AB'; DROP TABLE", "Enter a full postcode, like PR1 2AB."),
         ("PR9 9ZZ", "We cannot find PR9 9ZZ. Check the postcode, or search without one."),
         ("FY4 9ZZ", "We cannot find FY4 9ZZ. Check the postcode, or search without one."),
+        (
+            "bt7 1nn",
+            "Our postcode directory has no Northern Ireland postcodes. Enter one in Great "
+            "Britain, or search without one.",
+        ),
     ],
 )
 def test_a_postcode_that_cannot_be_used_is_said_so_beside_its_box(
@@ -267,9 +279,9 @@ def trades(grid):
         ("bread bakery", ["Bacup Bakery"]),  # any order
         ("bakery builders", []),  # every word
         ("BUFFETS", ["Ribble Kitchens"]),
-        # Inside a name, as on the wall; a category's words only from their start, so
-        # not the "it" of "equipment" or "furniture": no printer or builder.
-        ("it", ["Ribble Kitchens"]),
+        # From the start of a word only: not the "it" of "Kitchens", nor of "equipment".
+        ("it", []),
+        ("kit", ["Ribble Kitchens"]),
         ("x", sorted(["Ribble Kitchens", "Bacup Bakery", "Colne Print Works", "Pendle Builders"])),
     ],
 )
@@ -499,3 +511,10 @@ def test_moderators_keep_the_links_in_the_admin(mod_client, client, grid):
         {"title": "Bad", "url": "javascript:alert(1)", "position": 1},
     )
     assert refused.status_code == 200 and not BuyingLink.objects.filter(title="Bad").exists()
+
+
+def test_search_engines_index_the_category_pages_not_every_search(client, everywhere):
+    assert "X-Robots-Tag" not in client.get("/suppliers/")
+    assert "X-Robots-Tag" not in client.get("/suppliers/category/55000000/")
+    assert client.get("/suppliers/?q=bread")["X-Robots-Tag"] == "noindex"
+    assert client.get("/suppliers/?near=PR1+1AA")["X-Robots-Tag"] == "noindex"
