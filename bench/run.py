@@ -9,6 +9,7 @@ Everything it starts is stopped again, even when interrupted.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -82,6 +83,40 @@ def django():
     dj.setup()
 
 
+# The supplier search's visits (bench/suppliers_near.lua) and the postcode areas their
+# postcodes are in, which are also the areas the demo signatories are placed in:
+# Lancashire's, its neighbours' in the North West, and Westminster's, far from them all.
+NEAR_SCRIPT = "suppliers_near.lua"
+POSTCODE_AREAS = ["PR", "BB", "FY", "LA", "L", "WN", "M", "BL", "OL", "CA", "SW"]
+
+
+def near_postcodes():
+    """The postcodes that bench/suppliers_near.lua searches near."""
+    script = (ROOT / "bench" / NEAR_SCRIPT).read_text()
+    listed = script.split("local postcodes = {", 1)[1].split("}", 1)[0]
+    return re.findall(r'"([A-Z0-9 ]+)"', listed)
+
+
+def load_postcodes():
+    """The postcode directory for POSTCODE_AREAS, loaded once: a rerun finds it there.
+
+    Loaded before seeding, as the demo signatories are placed at postcodes of their
+    districts only when it is there. The script's postcodes are in every one of those
+    areas, and the directory is loaded an area at a time: when they are all found, so are
+    the areas.
+    """
+    from django.core.management import call_command
+
+    from backing_lancashire import postcodes
+
+    wanted = near_postcodes()
+    if len(postcodes.find_many(wanted)) == len(wanted):
+        return
+    call_command("load_postcodes", areas=POSTCODE_AREAS, verbosity=0)
+    if missing := sorted(set(wanted) - set(postcodes.find_many(wanted))):
+        fail(f"not in the postcode directory: {', '.join(missing)} (bench/{NEAR_SCRIPT})")
+
+
 def prepare():
     """Migrate and seed the database to exactly N approved signatories."""
     from django.core.management import call_command
@@ -94,12 +129,19 @@ def prepare():
         fail(f"cannot use the database in DATABASE_URL: {error}".strip())
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    load_postcodes()
     from django_tasks_db.models import DBTaskResult
 
+    from pledges.management.commands.seed_signatories import DEMO_DOMAIN
     from pledges.models import Pledge
 
-    Pledge.objects.filter(email__endswith="@example.invalid", name__startswith="Bench ").delete()
+    demo = Pledge.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+    demo.filter(name__startswith="Bench ").delete()
     DBTaskResult.objects.all().delete()
+    # Signatories seeded before the postcode directory was there have no place, and the
+    # supplier search near a postcode would find none of them: seed them all again.
+    if demo.filter(status=Pledge.Status.APPROVED, easting__isnull=True).exists():
+        call_command("seed_signatories", delete=True, verbosity=0)
     have = Pledge.objects.public().count()
     if have > N:
         call_command("seed_signatories", delete=True, verbosity=0)
@@ -127,6 +169,7 @@ def endpoints():
             "ceiling4",
         ),
         ("wall, varied and uncached (4 connections)", "/signatories/", "varied"),
+        ("suppliers near a postcode, varied and uncached (4 connections)", "/suppliers/", "near"),
         ("home", "/", "cached"),
         ("wall", "/signatories/", "cached"),
         ("wall filtered", "/signatories/?district=preston&sector=manufacturing", "filtered"),
@@ -146,6 +189,8 @@ def endpoints():
 VARIED_CONNECTIONS = 4
 # One such visit, for the queries it costs (a new address, so not from the page cache).
 VARIED_EXAMPLE = "/signatories/?q=bakery+bacup&district=rossendale&sort=newest&page=2"
+# The supplier search near a postcode (bench/suppliers_near.lua), driven the same way.
+NEAR_EXAMPLE = "/suppliers/?q=catering&near=PR1+2HE&within=10&size=sme&page=2"
 
 
 def queries_per_request(path, method="get"):
@@ -263,6 +308,8 @@ def run_endpoint(port, name, path, kind, run_id):
         return wrk(port, path, "report.lua", connections=EXPORT_CONNECTIONS)
     if kind == "varied":
         return wrk(port, path, "wall_varied.lua", connections=VARIED_CONNECTIONS)
+    if kind == "near":
+        return wrk(port, path, NEAR_SCRIPT, connections=VARIED_CONNECTIONS)
     if kind == "ceiling4":
         return wrk(port, path, "report.lua", connections=VARIED_CONNECTIONS)
     if kind == "conditional":
@@ -360,9 +407,10 @@ def print_table(result):
               f"{r['p99_ms']:>9.1f}{r['errors']:>8}{r['bytes_per_response']:>9}"
               f"{queries:>9}{f'{rps / top:.0%}' if top else '':>12}")  # fmt: skip
     varied = {r["kind"]: r["requests_per_s"]["median"] for r in result["endpoints"]}
-    if "varied" in varied and "ceiling4" in varied:
-        print(f"\nvaried, uncached wall: {varied['varied'] / varied['ceiling4']:.1%} of the "
-              f"static file at {VARIED_CONNECTIONS} connections")  # fmt: skip
+    for kind, what in (("varied", "varied, uncached wall"), ("near", "suppliers near a postcode")):
+        if kind in varied and "ceiling4" in varied:
+            print(f"\n{what}: {varied[kind] / varied['ceiling4']:.1%} of the static file "
+                  f"at {VARIED_CONNECTIONS} connections")  # fmt: skip
     print()
     post = next((r for r in result["endpoints"] if r["kind"] == "post"), None)
     if post:
@@ -418,8 +466,9 @@ def main():
             if ONLY and kind not in ONLY:
                 continue
             runs = [run_endpoint(port, name, path, kind, f"{run_id}{i}") for i in range(RUNS)]
-            if kind == "varied":
-                queries = queries_per_request(f"{VARIED_EXAMPLE}&visit={run_id}", "uncached")
+            if kind in ("varied", "near"):
+                example = VARIED_EXAMPLE if kind == "varied" else NEAR_EXAMPLE
+                queries = queries_per_request(f"{example}&visit={run_id}", "uncached")
             else:
                 queries = queries_per_request(path, "post" if kind == "post" else "get")
             rows.append(summarise(name, path, kind, runs, queries))

@@ -45,9 +45,10 @@ def test_the_driver_measures_every_endpoint_without_errors(tmp_path):
     names = [row["endpoint"] for row in data["endpoints"]]
     assert names == [
         "ceiling: static file", "ceiling: fixed view", "ceiling: static file, 4 connections",
-        "wall, varied and uncached (4 connections)", "home", "wall", "wall filtered",
-        "wall searched", "signatory page", "spend", "impact", "signatories.json", "signatories.csv",
-        "signatories.csv, unchanged", "sign-up POST",
+        "wall, varied and uncached (4 connections)",
+        "suppliers near a postcode, varied and uncached (4 connections)", "home", "wall",
+        "wall filtered", "wall searched", "signatory page", "spend", "impact", "signatories.json",
+        "signatories.csv", "signatories.csv, unchanged", "sign-up POST",
     ]  # fmt: skip
     for row in data["endpoints"]:
         assert row["errors"] == 0, row
