@@ -61,7 +61,15 @@ class Distance(Func):
 
 class Within(Distance):
     """The signatories within `metres` of the point: inside its bounding box, on the
-    grid's index, and then within the circle."""
+    grid's index, and then within the circle.
+
+    The box is what lets PostgreSQL estimate how many are within, from each column's
+    statistics, and so choose the index that reads fewest rows: a word's trigrams, a
+    filter's, or the grid's, or both at once. Asked `<@ circle` instead, it takes any
+    circle to hold a thousandth of the table (its geometric operators have fixed
+    estimates), and read every signatory in it: all 30,403 within ten miles of Preston,
+    to sort the 4,881 that "bak" matched for a page of 20 (124 ms).
+    """
 
     output_field = BooleanField()
 
@@ -72,13 +80,19 @@ class Within(Distance):
     def as_sql(self, compiler, connection, **extra):
         east, north = self._columns(compiler, connection)
         (x, y), r = self.point, self.metres
-        distance, params = super().as_sql(compiler, connection)
+        distance, params = self.distance_sql(compiler, connection)
+        # Whole metres, as the columns hold: compared with a fraction, PostgreSQL would
+        # turn every easting into a numeric, and use no index of them.
+        box = [math.floor(x - r), math.ceil(x + r), math.floor(y - r), math.ceil(y + r)]
         sql = f"({east} BETWEEN %s AND %s AND {north} BETWEEN %s AND %s AND {distance} <= %s)"
-        return sql, [x - r, x + r, y - r, y + r, *params, r]
+        return sql, [*box, *params, r]
 
-    def as_postgresql(self, compiler, connection, **extra):
-        east, north = self._columns(compiler, connection)
-        return f"point({east}, {north}) <@ circle(point(%s, %s), %s)", [*self.point, self.metres]
+    def distance_sql(self, compiler, connection):
+        if connection.vendor == "postgresql":
+            return Distance.as_postgresql(self, compiler, connection)
+        return Distance.as_sql(self, compiler, connection)
+
+    as_postgresql = as_sql
 
 
 def whole_miles(metres):

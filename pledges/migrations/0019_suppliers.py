@@ -10,20 +10,26 @@ import pledges.validators
 # `<@ circle` keeps to the radius, so a page of the nearest costs the same whether ten or
 # a hundred thousand are within it. Its categories through a GIN index (`?|`), and its
 # description by trigrams, as the name is (migration 0012). SQLite reads the table.
+#
+# And the grid once more, for every pledge: PostgreSQL never combines two indexes with
+# the same condition (status = 'approved', which it counts as used by both), so with
+# only partial indexes a word's matches across the county were each read from the table
+# to find the few within ten miles (12,000 rows for 341). Not partial, the grid's box is
+# intersected with the word's or a filter's index first (3,000 rows; 130 ms to 37 ms).
 INDEXES = {
-    "pledge_pub_point": "USING gist (point(easting, northing))",
-    "pledge_pub_categories": "USING gin (categories) WITH (fastupdate = off)",
+    "pledge_pub_point": "USING gist (point(easting, northing)) WHERE status = 'approved'",
+    "pledge_pub_categories": "USING gin (categories) WITH (fastupdate = off) "
+    "WHERE status = 'approved'",
     "pledge_pub_supplies_trgm": "USING gin ((UPPER(supplies)) gin_trgm_ops) "
-    "WITH (fastupdate = off)",
+    "WITH (fastupdate = off) WHERE status = 'approved'",
+    "pledge_grid": "USING btree (easting, northing)",
 }
 
 
 def add_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name, how in INDEXES.items():
-            schema_editor.execute(
-                f"CREATE INDEX {name} ON pledges_pledge {how} WHERE status = 'approved'"
-            )
+            schema_editor.execute(f"CREATE INDEX {name} ON pledges_pledge {how}")
 
 
 def remove_indexes(apps, schema_editor):
