@@ -8,9 +8,11 @@ first, measured on the National Grid from the centre of each signatory's postcod
 """
 
 import math
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
+from django.db import connections
 from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -18,7 +20,16 @@ from django.utils.text import capfirst
 from backing_lancashire import postcodes
 from pledges import categories as cpv
 from pledges.forms import QueryStringForm, RememberedSelect, search_words, text_matches
-from pledges.models import SELLS_TO, SME, VCSE, District, OrganisationType, Size, sells_to
+from pledges.models import (
+    SELLS_TO,
+    SME,
+    VCSE,
+    District,
+    OrganisationType,
+    Pledge,
+    Size,
+    sells_to,
+)
 from pledges.themes import THEME, THEMES
 
 RADII = [5, 10, 25, 50]  # miles
@@ -93,6 +104,151 @@ class Within(Distance):
         return Distance.as_sql(self, compiler, connection)
 
     as_postgresql = as_sql
+
+
+class InCircle(Within):
+    """Within `metres` as the GiST index of points tests it, so that a walk of the index
+    nearest first stops at the radius (see Nearest.walk)."""
+
+    def as_postgresql(self, compiler, connection, **extra):
+        east, north = self._columns(compiler, connection)
+        return f"point({east}, {north}) <@ circle(point(%s, %s), %s)", [*self.point, self.metres]
+
+
+class Nearest:
+    """A search's matches near a postcode, in the order shown (nearest first, then by
+    name), counted to `limit`: what the pages of results read instead of one query.
+
+    No one query serves every search. Ordered by distance, PostgreSQL walks its GiST
+    index nearest first, reading every signatory on the way, which is quick when many
+    nearby match ("catering" within ten miles: a page reads a few hundred rows) and slow
+    when few do (a word nobody matches walks every signatory in the circle; a council
+    area across the county every signatory nearer than it). So the matches are first
+    gathered in no order, by whichever index finds them soonest, to one more than
+    `limit`: when that is all of them, they are sorted here and every page comes from
+    them. When there are more, those gathered show how far the page's last one can be at
+    most. With few signatories that near, the walk is short; with many, all the matches
+    that near are gathered in turn, unless they are too many: then the matches are dense,
+    and the walk short again. Those at one distance (everyone in one postcode sector) are
+    put in order of name by the query that reads the page.
+    """
+
+    # Signatories within a page's bound, matching or not, that a walk may read.
+    WALK = 4_000
+    # Matches within a page's bound, at most, gathered to be sorted here.
+    WIDE = 5_000
+    # Rows read past the page by a walk, so that all those as near as its last one are
+    # likely to be among them.
+    TIES = 50
+
+    def __init__(self, matches, easting, northing, metres, limit):
+        self.matches = matches
+        self.here = (easting, northing)
+        self.metres = metres
+        self.limit = limit
+
+    def _pairs(self, within, metres):
+        return (
+            self.matches.filter(within(*self.here, metres))
+            .annotate(distance=Distance(*self.here))
+            .values_list("distance", "pk")
+        )
+
+    def gather(self, metres, count):
+        """(distance, pk) of up to `count` matches within `metres`, in no order."""
+        return self._fetch(self._pairs(Within, metres).order_by()[:count])
+
+    @cached_property
+    def found(self):
+        """Up to one more than `limit` of the matches, in no order."""
+        return self.gather(self.metres, self.limit + 1)
+
+    def count(self):
+        return len(self.found)
+
+    def ranked(self, top):
+        """The `top` nearest matches' (distance, pk), nearest first, and all those as near
+        as the `top`th."""
+        if len(self.found) <= self.limit:
+            return as_near(sorted(self.found), top)
+        # The `top` nearest are no further than the `top`th nearest of those found.
+        bound = sorted(self.found)[top - 1][0]
+        if self.crowded(bound):
+            near = self.gather(bound, self.WIDE + 1)
+            if len(near) <= self.WIDE:
+                return as_near(sorted(near), top)
+        return self.walk(top, bound)
+
+    def crowded(self, metres):
+        """More than WALK signatories within `metres`, counted on the grid's index alone
+        (a thousandth of a walk's cost each)."""
+        within = Pledge.objects.public().filter(Within(*self.here, metres)).order_by()
+        return within[: self.WALK + 1].count() > self.WALK
+
+    def walk(self, top, bound):
+        """The `top` nearest matches, and all those as near as the `top`th, walking the
+        GiST index nearest first, no further than `bound`.
+
+        The index gives no order among those at the same distance, so when the walk
+        ends among them, it is made again to the end of all those as near."""
+        pairs = self._walk(bound, top + self.TIES)
+        if len(pairs) == top + self.TIES and pairs[-1][0] == pairs[top - 1][0]:
+            pairs = self._walk(pairs[top - 1][0])
+        return as_near(sorted(pairs), top)
+
+    def _walk(self, metres, count=None):
+        pairs = self._pairs(InCircle, metres).order_by("distance")
+        # Its estimate of a circle (a thousandth of the table, whatever the radius) makes
+        # sorting the matches look cheaper than the walk; a sort of them all is what it
+        # would be. Sent with the query (psycopg2 sends both as one string, run in one
+        # transaction), the setting lasts as long as it does.
+        return self._fetch(pairs if count is None else pairs[:count], "enable_sort = off")
+
+    @staticmethod
+    def _fetch(pairs, planner=None):
+        """The rows as the database sends them: the ORM converts each value on its way,
+        a millisecond or two for the thousand rows of a count."""
+        connection = connections[pairs.db]
+        sql, params = pairs.query.sql_with_params()
+        postgresql = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            if planner and postgresql:
+                cursor.execute(f"SET LOCAL {planner}; {sql}", params)
+            else:
+                cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            if planner and postgresql and connection.in_atomic_block:
+                # Not kept to the end of a transaction this runs in.
+                cursor.execute(f"RESET {planner.split()[0]}")
+        return rows
+
+    def __getitem__(self, page):
+        """The results of a slice, each with its `distance`, public fields only: those at
+        the slice's distances, read in the order shown (nearest first, then by name)."""
+        stop = self.limit if page.stop is None else min(page.stop, self.limit)
+        ranked = self.ranked(stop)
+        start = page.start or 0
+        if start >= min(stop, len(ranked)):
+            return []
+        first, last = ranked[start][0], ranked[min(stop, len(ranked)) - 1][0]
+        before = sum(1 for distance, _ in ranked if distance < first)
+        shown = [pk for distance, pk in ranked if first <= distance <= last]
+        pledges = (
+            Pledge.objects.for_public_display()
+            .filter(pk__in=shown)
+            .annotate(distance=Distance(*self.here))
+            .order_by("distance", "name", "pk")
+        )
+        # Withdrawn since it was counted: the page is one short rather than wrong.
+        return list(pledges[start - before : stop - before])
+
+
+def as_near(ranked, top):
+    """The first `top` of `ranked` (distance, pk), and any after them as near."""
+    if len(ranked) <= top:
+        return ranked
+    last = ranked[top - 1][0]
+    return [pair for pair in ranked if pair[0] <= last]
 
 
 def whole_miles(metres):
@@ -261,9 +417,9 @@ class SupplierSearch(QueryStringForm):
         """The postcode is outside the North West, where few signatories are."""
         return self.is_near and self.place.area == "elsewhere"
 
-    def results(self, pledges):
-        """The approved signatories that match, in the order shown: the nearest first near
-        a postcode, otherwise by name. Public fields only."""
+    def matches(self, pledges):
+        """The approved signatories that match the words and filters, wherever they are,
+        in no order. Public fields only."""
         pledges = pledges.for_public_display()
         for word in search_words(self.value("q")):
             pledges = pledges.filter(category_matches(word))
@@ -283,6 +439,12 @@ class SupplierSearch(QueryStringForm):
             pledges = pledges.filter(**{THEME[commitment].field: True})
         if self.value("accredited"):
             pledges = pledges.filter(living_wage_accredited=True)
+        return pledges
+
+    def results(self, pledges):
+        """The approved signatories that match, in the order shown: the nearest first near
+        a postcode, otherwise by name. Public fields only."""
+        pledges = self.matches(pledges)
         if not self.is_near:
             return pledges.order_by("name", "pk")
         here = (self.place.easting, self.place.northing)
@@ -291,6 +453,14 @@ class SupplierSearch(QueryStringForm):
             .annotate(distance=Distance(*here))
             .order_by("distance", "name", "pk")
         )
+
+    def found(self, pledges, limit):
+        """The results as the pages read them, counted to `limit`: near a postcode, a
+        Nearest; otherwise the results."""
+        if not self.is_near:
+            return self.results(pledges)
+        here = (self.place.easting, self.place.northing)
+        return Nearest(self.matches(pledges), *here, reach(self.radius), limit)
 
     def query(self, **changes):
         if not self.is_near:

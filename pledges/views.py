@@ -684,11 +684,17 @@ SUPPLIERS_PER_PAGE = 20
 
 
 class SupplierPaginator(LimitedPaginator):
-    """A supplier search's pages, each read in its order straight away: near a postcode,
-    PostgreSQL walks its index of points nearest first, so a page costs its own rows."""
+    """A supplier search's pages, each read in its order straight away. Near a postcode
+    the results are a suppliers.Nearest, which counts them and finds each page itself."""
 
     def __init__(self, object_list, per_page):
         super().__init__(object_list, per_page, limit=SEARCH_COUNT_LIMIT)
+
+    @cached_property
+    def counted(self):
+        if isinstance(self.object_list, suppliers.Nearest):
+            return self.object_list.count()
+        return super().counted
 
     page = Paginator.page
 
@@ -701,7 +707,11 @@ def find_suppliers(request, code=None):
     if code and category is None:
         raise Http404("No such category")
     search = suppliers.SupplierSearch(request.GET, category=code)
-    found = Pledge.objects.none() if search.errors else search.results(Pledge.objects.all())
+    found = (
+        Pledge.objects.none()
+        if search.errors
+        else search.found(Pledge.objects.all(), SEARCH_COUNT_LIMIT)
+    )
     page = SupplierPaginator(found, SUPPLIERS_PER_PAGE).get_page(
         page_number(request.GET.get("page"))
     )
