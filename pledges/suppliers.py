@@ -276,10 +276,41 @@ def miles(metres):
 def category_matches(word):
     """Signatories with this word in their name or description, or in a category they
     supply: "catering" finds the caterers who never wrote the word."""
-    matches = text_matches(word, "name", "supplies", starts=True)
+    matches = without_needless_tests(text_matches(word, "name", "supplies", starts=True))
     if codes := categories_of(word.lower()):
         matches |= Q(categories__includes=list(codes))
     return matches
+
+
+def without_needless_tests(matches):
+    """The same test without a form of a word that another form of it, in the same field,
+    covers: whatever has a word starting "builders" has one starting "builder", so
+    testing both ("builders" finds the singular too) only reads the trigram index, and
+    tests every row, twice."""
+    tests = matches.children
+    if matches.connector != Q.OR or not all(isinstance(test, tuple) for test in tests):
+        return matches
+    needed = [
+        (lookup, value)
+        for lookup, value in tests
+        if not any(
+            covers(lookup, other, value)
+            for same, other in tests
+            if same == lookup and other != value
+        )
+    ]
+    return Q(*needed, _connector=Q.OR)
+
+
+def covers(lookup, shorter, longer):
+    """Whatever passes the test `longer` passes `shorter`: for a word anywhere, when it is
+    inside; for a word's start (an expression of the start and the word, escaped), when
+    it begins it."""
+    if lookup.endswith("__icontains"):
+        return shorter in longer
+    if lookup.endswith("__regex"):
+        return longer.startswith(shorter)
+    return False
 
 
 @lru_cache(maxsize=1024)
