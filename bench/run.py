@@ -133,14 +133,20 @@ def prepare():
     from django_tasks_db.models import DBTaskResult
 
     from pledges.management.commands.seed_signatories import DEMO_DOMAIN
-    from pledges.models import Pledge
+    from pledges.models import Pledge, locate
 
     demo = Pledge.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
     demo.filter(name__startswith="Bench ").delete()
     DBTaskResult.objects.all().delete()
-    # Signatories seeded before the postcode directory was there have no place, and the
-    # supplier search near a postcode would find none of them: seed them all again.
-    if demo.filter(status=Pledge.Status.APPROVED, easting__isnull=True).exists():
+    # Signatories seeded before the postcode directory was there have no place, and those
+    # seeded before places were postcode sectors' centres are elsewhere: the supplier
+    # search near a postcode would find none of them, or the wrong ones. Seed them again.
+    approved = demo.filter(status=Pledge.Status.APPROVED)
+    first = approved.order_by("pk").first()
+    if first and (
+        approved.filter(easting__isnull=True).exists()
+        or (first.easting, first.northing) != locate(first.postcode)
+    ):
         call_command("seed_signatories", delete=True, verbosity=0)
     have = Pledge.objects.public().count()
     if have > N:
