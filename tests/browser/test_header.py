@@ -60,7 +60,7 @@ def test_on_a_desktop_the_navigation_shows_as_a_row(site, page):
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.locator("summary")).to_be_hidden()
     links = menu.get_by_role("link")
-    expect(links).to_have_count(8)  # Home … Signatories, Impact, Get involved, Sign
+    expect(links).to_have_count(9)  # Home … Signatories, Find a supplier, Impact, … Sign
     tops = {round(box["y"]) for box in (link.bounding_box() for link in links.all())}
     assert len(tops) == 1, "the links sit on one row"
     screenshot(page, "header-1280")
