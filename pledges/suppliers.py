@@ -275,11 +275,18 @@ def miles(metres):
 
 def category_matches(word):
     """Signatories with this word in their name or description, or in a category they
-    supply: "catering" finds the caterers who never wrote the word."""
-    matches = without_needless_tests(text_matches(word, "name", "supplies", starts=True))
+    supply: "catering" finds the caterers who never wrote the word.
+
+    The categories are tested first: PostgreSQL tests each row the indexes find in the
+    order written, and stops at the first that holds. A category costs a lookup in a short
+    list, a word a regular expression of the upper-cased text, about three microseconds;
+    asked the other way round, the ten thousand rows of a category's signatories each
+    cost two of them (94 ms rather than 25 for "printing" within ten miles of Clitheroe).
+    """
+    text = without_needless_tests(text_matches(word, "name", "supplies", starts=True))
     if codes := categories_of(word.lower()):
-        matches |= Q(categories__includes=list(codes))
-    return matches
+        return Q(categories__includes=list(codes)) | text
+    return text
 
 
 def without_needless_tests(matches):
