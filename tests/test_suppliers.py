@@ -13,10 +13,12 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from backing_lancashire.models import Postcode
 from pledges.models import Pledge
+from pledges.suppliers import SupplierSearch
 from tests.factories import make_pledge
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +214,34 @@ def test_ties_are_in_order_of_name_and_pages_neither_repeat_nor_skip(client, gri
         supplier(f"Square {n:02}")  # all in one square
     first, second = names(page(client, "near=PR1+1AA")), names(page(client, "near=PR1+1AA&page=2"))
     assert first + second == [f"Square {n:02}" for n in range(25)]
+
+
+@pytest.mark.parametrize("limit", [3, 8, 13])
+@pytest.mark.parametrize("query", ["", "sells=public", "q=catering", "q=nothing+sells+this"])
+def test_past_the_count_every_slice_is_the_nearest_in_order(grid, limit, query):
+    """More matches than the count reaches: each page is then read place by place (or
+    from all the matches within the page's reach), and is what one query ordering them
+    all would give, ties across places and within one place included."""
+    sector("PR1 7", (350500, 418500))  # 12,000 m south: as near as North
+    placed = [*PLACES, "South"]
+    for n in range(48):
+        name = placed[n % len(placed)]
+        postcode = "PR1 7AA" if name == "South" else f"{PLACES[name][0]}AA"
+        make_pledge(
+            S.APPROVED,
+            name=f"{'Zed' if n % 3 else 'Abbey'} {n:02}",  # ties put in order of name
+            postcode=postcode,
+            sells_to_public=n % 5 == 0,
+            categories=["55000000"] if n % 4 == 0 else [],
+        )
+    search = SupplierSearch(QueryDict(f"near=PR1+1AA&within=25&{query}"))
+    expected = list(search.results(Pledge.objects.all()).values_list("name", flat=True))
+    nearest = search.found(Pledge.objects.all(), limit)
+    assert nearest.count() == min(len(expected), limit + 1)
+    for start in range(limit):
+        for stop in range(start + 1, limit + 1):
+            shown = [pledge.name for pledge in nearest[start:stop]]
+            assert shown == expected[start:stop], (start, stop)
 
 
 # Postcodes that cannot be used -----------------------------------------------------
