@@ -1,7 +1,6 @@
 import copy
 import functools
 import itertools
-import re
 import unicodedata
 from urllib.parse import urlencode
 
@@ -906,10 +905,8 @@ def name_matches(word):
     return text_matches(word, "name")
 
 
-def text_matches(word, *fields, starts=False):
-    """Any of the `fields` with this word in it, or its other spelling, or its singular;
-    with `starts`, only at the start of a word of it ("it" finds "IT support", not
-    "Limited"). On PostgreSQL the trigram indexes answer both."""
+def spellings(word):
+    """The word, lower-cased, its other spelling and its singular."""
     forms = {word.lower()}
     for same in SAME_WORDS:
         if word.lower() in same:
@@ -919,17 +916,16 @@ def text_matches(word, *fields, starts=False):
             forms.add(form[:-3] + "y")
         elif len(form) > 3 and form.endswith("s") and not form.endswith("ss"):
             forms.add(form[:-1])  # which also finds the plural: "builder" in "builders"
+    return forms
+
+
+def text_matches(word, *fields):
+    """Any of the `fields` with this word in it, or its other spelling, or its singular.
+    On PostgreSQL the trigram indexes answer it."""
     matches = Q()
     for field in fields:
-        for form in sorted(forms):
-            if starts:
-                # On the upper-cased text, as the trigram indexes hold it (migrations 0012
-                # and 0019). ^ and \W mean the same in Python's expressions (SQLite's
-                # REGEXP) and in PostgreSQL's.
-                pattern = rf"(^|\W){re.escape(form.upper())}"
-                matches |= Q(**{f"{field}__upper__regex": pattern})
-            else:
-                matches |= Q(**{f"{field}__icontains": form})
+        for form in sorted(spellings(word)):
+            matches |= Q(**{f"{field}__icontains": form})
     return matches
 
 

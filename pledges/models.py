@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Concat, Lower, Upper
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -423,6 +423,13 @@ class Pledge(models.Model):
         max_length=150,
         blank=True,
         validators=[validators.no_control_characters],
+    )
+    # The name and description upper-cased in one, for the supplier search's words
+    # (suppliers.word_starts): kept by the database, whichever path saves them.
+    words = models.GeneratedField(
+        expression=Upper(Concat("name", Value(" "), "supplies")),
+        output_field=models.TextField(),
+        db_persist=True,
     )
     sells_to_public_sector = models.BooleanField("sells to the public sector", default=False)
     sells_to_businesses = models.BooleanField("sells to businesses", default=False)

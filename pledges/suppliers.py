@@ -8,6 +8,7 @@ first, measured on the National Grid from the centre of each signatory's postcod
 """
 
 import math
+import re
 from functools import cached_property, lru_cache
 
 from django import forms
@@ -20,7 +21,7 @@ from django.utils.text import capfirst
 from backing_lancashire import postcodes
 from backing_lancashire.freshness import remembered
 from pledges import categories as cpv
-from pledges.forms import QueryStringForm, RememberedSelect, search_words, text_matches
+from pledges.forms import QueryStringForm, RememberedSelect, search_words, spellings
 from pledges.models import (
     SELLS_TO,
     SME,
@@ -292,46 +293,36 @@ def category_matches(word):
     supply: "catering" finds the caterers who never wrote the word.
 
     The categories are tested first: PostgreSQL tests each row the indexes find in the
-    order written, and stops at the first that holds. A category costs a lookup in a short
-    list, a word a regular expression of the upper-cased text, about three microseconds;
-    asked the other way round, the ten thousand rows of a category's signatories each
-    cost two of them (94 ms rather than 25 for "printing" within ten miles of Clitheroe).
+    order written, and stops at the first that holds (a lookup in a short list, before
+    any test of the text).
     """
-    text = without_needless_tests(text_matches(word, "name", "supplies", starts=True))
     if codes := categories_of(word.lower()):
-        return Q(categories__includes=list(codes)) | text
-    return text
+        return Q(categories__includes=list(codes)) | word_starts(word)
+    return word_starts(word)
 
 
-def without_needless_tests(matches):
-    """The same test without a form of a word that another form of it, in the same field,
-    covers: whatever has a word starting "builders" has one starting "builder", so
-    testing both ("builders" finds the singular too) only reads the trigram index, and
-    tests every row, twice."""
-    tests = matches.children
-    if matches.connector != Q.OR or not all(isinstance(test, tuple) for test in tests):
-        return matches
+def word_starts(word):
+    """Signatories with a word of their name or description starting with this word, its
+    other spelling or its singular: "it" finds "IT support", not "Limited".
+
+    Tested on `Pledge.words`, the two upper-cased in one column the database keeps, as a
+    plain LIKE first, which turns most rows away, and only then as a regular expression
+    (^ and \\W mean the same in Python's, SQLite's REGEXP, and PostgreSQL's). Each test
+    of a word had been two regular expressions of UPPER(name) and UPPER(supplies), 3.5
+    microseconds a row to this 0.2: "joinery catering" within 25 miles of Blackpool read
+    13,000 rows in 65 ms. A form that another begins needs no test of its own: whatever
+    has a word starting "builders" has one starting "builder".
+    """
+    forms = sorted(form.upper() for form in spellings(word))
     needed = [
-        (lookup, value)
-        for lookup, value in tests
-        if not any(
-            covers(lookup, other, value)
-            for same, other in tests
-            if same == lookup and other != value
-        )
+        form
+        for form in forms
+        if not any(form.startswith(other) for other in forms if other != form)
     ]
-    return Q(*needed, _connector=Q.OR)
-
-
-def covers(lookup, shorter, longer):
-    """Whatever passes the test `longer` passes `shorter`: for a word anywhere, when it is
-    inside; for a word's start (an expression of the start and the word, escaped), when
-    it begins it."""
-    if lookup.endswith("__icontains"):
-        return shorter in longer
-    if lookup.endswith("__regex"):
-        return longer.startswith(shorter)
-    return False
+    return Q(
+        *[Q(words__contains=form, words__regex=rf"(^|\W){re.escape(form)}") for form in needed],
+        _connector=Q.OR,
+    )
 
 
 @lru_cache(maxsize=1024)
