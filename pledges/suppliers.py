@@ -491,26 +491,15 @@ class SupplierSearch(QueryStringForm):
             pledges = pledges.filter(living_wage_accredited=True)
         return pledges
 
-    def results(self, pledges):
-        """The approved signatories that match, in the order shown: the nearest first near
-        a postcode, otherwise by name. Public fields only."""
+    def found(self, pledges, limit):
+        """The approved signatories that match, public fields only, as the pages and the
+        download read them, counted to `limit`: near a postcode a Nearest (the nearest
+        first, then by name), otherwise in order of name."""
         pledges = self.matches(pledges)
         if not self.is_near:
             return pledges.order_by("name", "pk")
         here = (self.place.easting, self.place.northing)
-        return (
-            pledges.filter(Within(*here, reach(self.radius)))
-            .annotate(distance=Distance(*here))
-            .order_by("distance", "name", "pk")
-        )
-
-    def found(self, pledges, limit):
-        """The results as the pages read them, counted to `limit`: near a postcode, a
-        Nearest; otherwise the results."""
-        if not self.is_near:
-            return self.results(pledges)
-        here = (self.place.easting, self.place.northing)
-        return Nearest(self.matches(pledges), *here, reach(self.radius), limit)
+        return Nearest(pledges, *here, reach(self.radius), limit)
 
     def query(self, **changes):
         if not self.is_near:

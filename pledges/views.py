@@ -758,7 +758,7 @@ def suppliers_csv(request):
             " ".join(error for errors in search.errors.values() for error in errors),
             content_type="text/plain; charset=utf-8",
         )
-    found = search.results(Pledge.objects.all())[:SEARCH_COUNT_LIMIT]
+    found = search.found(Pledge.objects.all(), SEARCH_COUNT_LIMIT)[:SEARCH_COUNT_LIMIT]
     header, rows = suppliers.csv_table(found, search)
     response = HttpResponse("".join(csv_lines(header, rows)), content_type=CSV_TYPE)
     response["Content-Disposition"] = 'attachment; filename="backing-lancashire-suppliers.csv"'
