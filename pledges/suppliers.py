@@ -21,7 +21,14 @@ from django.utils.text import capfirst
 from backing_lancashire import postcodes
 from backing_lancashire.freshness import remembered
 from pledges import categories as cpv
-from pledges.forms import QueryStringForm, RememberedSelect, search_words, spellings
+from pledges.forms import (
+    DrawnCheckboxInput,
+    DrawnTextInput,
+    QueryStringForm,
+    RememberedSelect,
+    search_words,
+    spellings,
+)
 from pledges.models import (
     SELLS_TO,
     SME,
@@ -337,12 +344,14 @@ class SupplierSearch(QueryStringForm):
     as the wall does; a postcode that cannot be used is said so, beside its box."""
 
     q = forms.CharField(
+        widget=DrawnTextInput,
         label="What do you need?",
         required=False,
         max_length=100,
         help_text="For example: catering, printing, electrician.",
     )
     near = forms.CharField(
+        widget=DrawnTextInput,
         label="Near the postcode",
         required=False,
         max_length=postcodes.LONGEST,
@@ -399,11 +408,13 @@ class SupplierSearch(QueryStringForm):
         choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
     )
     accredited = forms.BooleanField(
+        widget=DrawnCheckboxInput,
         label="Accredited Living Wage employers only",
         required=False,
     )
 
-    # Folded under "More filters".
+    # Always shown; the rest are folded under "More filters".
+    MAIN = ["q", "near", "within"]
     FILTERS = ["category", "district", "size", "type", "sells", "commitment", "accredited"]
 
     def __init__(self, data, *, category=None):
@@ -432,6 +443,14 @@ class SupplierSearch(QueryStringForm):
             field.field.widget.attrs["aria-describedby"] = " ".join(described)
 
     TEXT = ["q", "near"]
+
+    # The page lists each group's own fields, rather than testing every field's name
+    # in each group: those tests cost more than drawing the fields.
+    def main_fields(self):
+        return [self[name] for name in self.MAIN]
+
+    def filter_fields(self):
+        return [self[name] for name in self.FILTERS if name in self.fields]
 
     @classmethod
     def read(cls, data):

@@ -737,7 +737,6 @@ def find_suppliers(request, code=None):
             "pages": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "results": suppliers.shown(page, search),
             "links": BuyingLink.objects.all(),
-            "categories": cpv.CATEGORIES,
             "attribution": suppliers.ATTRIBUTION,
         },
     )

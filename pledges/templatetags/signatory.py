@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django import template
@@ -172,3 +173,20 @@ def supplier_cards(results):
         cards.append("".join(parts))
     # Every value from the pledge is escaped above.
     return mark_safe("".join(cards))  # noqa: S308
+
+
+@register.simple_tag
+@functools.cache
+def category_items(current):
+    """The supplier search's "Browse by category" links, each an <li>, `current` (a
+    category, or None) marked as the page's own. Drawn once for each category, as they
+    change only with the code: a round trip to the shared cache for them cost more."""
+    items = []
+    for category in cpv.CATEGORIES:
+        mark = ' aria-current="page"' if category == current else ""
+        items.append(
+            f'<li><a href="{escape(category.get_absolute_url())}"{mark}>'
+            f"{escape(category.label)}</a></li>"
+        )
+    # Every value is escaped above.
+    return mark_safe("".join(items))  # noqa: S308
