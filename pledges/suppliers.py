@@ -22,8 +22,6 @@ from backing_lancashire import postcodes
 from backing_lancashire.freshness import remembered
 from pledges import categories as cpv
 from pledges.forms import (
-    DrawnCheckboxInput,
-    DrawnTextInput,
     QueryStringForm,
     RememberedSelect,
     search_words,
@@ -344,14 +342,12 @@ class SupplierSearch(QueryStringForm):
     as the wall does; a postcode that cannot be used is said so, beside its box."""
 
     q = forms.CharField(
-        widget=DrawnTextInput,
         label="What do you need?",
         required=False,
         max_length=100,
         help_text="For example: catering, printing, electrician.",
     )
     near = forms.CharField(
-        widget=DrawnTextInput,
         label="Near the postcode",
         required=False,
         max_length=postcodes.LONGEST,
@@ -408,7 +404,6 @@ class SupplierSearch(QueryStringForm):
         choices=[("", "Any commitment"), *[(theme.slug, theme.commitment) for theme in THEMES]],
     )
     accredited = forms.BooleanField(
-        widget=DrawnCheckboxInput,
         label="Accredited Living Wage employers only",
         required=False,
     )
