@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower, Upper
+from django.db.models.functions import Concat, Lower, Replace, Upper
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -280,6 +280,23 @@ class PledgeQuerySet(models.QuerySet):
         return created
 
 
+# The marks that part words, as a space does: a word of a name starts after a space
+# or one of these ("Smith & Sons (Catering)", "Co-op"). Each is a built-in replace() in
+# both databases, so that either can keep the column; SQLite's parser takes no more of
+# them nested.
+MARKS = "-–&/(),.'’\"+:;!?"
+
+
+def spaced(text):
+    """`text` (a string, or a database expression) with each of MARKS made a space."""
+    for mark in MARKS:
+        if isinstance(text, str):
+            text = text.replace(mark, " ")
+        else:
+            text = Replace(text, Value(mark), Value(" "))
+    return text
+
+
 class CodeField(models.CharField):
     """A code in one fixed form (a postcode, a registered number). Its format validator
     says all there is to say, and the form it asks for fits the column: a length limit
@@ -424,10 +441,11 @@ class Pledge(models.Model):
         blank=True,
         validators=[validators.no_control_characters],
     )
-    # The name and description upper-cased in one, for the supplier search's words
-    # (suppliers.word_starts): kept by the database, whichever path saves them.
+    # The name and description in one, upper-cased, each mark a space, and a space
+    # either side, for the supplier search's words (suppliers.word_starts): kept by the
+    # database, whichever path saves them.
     words = models.GeneratedField(
-        expression=Upper(Concat("name", Value(" "), "supplies")),
+        expression=spaced(Upper(Concat(Value(" "), "name", Value(" "), "supplies", Value(" ")))),
         output_field=models.TextField(),
         db_persist=True,
     )

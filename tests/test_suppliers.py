@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import re
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -323,6 +324,29 @@ def trades(grid):
 )
 def test_every_word_matches_the_name_the_description_or_a_category(client, trades, q, expected):
     assert names(page(client, f"q={q}")) == expected
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("sons", ["Smith & Sons (Joinery)"]),  # after "& "
+        ("joinery", ["Smith & Sons (Joinery)"]),  # after "("
+        ("co-op", ["Hodder Co-op"]),
+        ("co", ["Hodder Co-op"]),
+        ("op", ["Hodder Co-op"]),  # after the hyphen, a word of its own
+        ("doors", ["Smith & Sons (Joinery)"]),  # the description's first word
+        ("kitchens/doors", []),  # every word in it, in that order
+        ("stairs,", ["Smith & Sons (Joinery)"]),  # a mark after a word
+        ("ons", []),
+        ("--", []),  # marks alone: no word starts with them
+        ("%", sorted(["Hodder Co-op", "Smith & Sons (Joinery)"])),  # a lone sign is left out
+    ],
+)
+def test_a_word_starts_after_a_space_or_a_mark(client, grid, q, expected):
+    supplier("Smith & Sons (Joinery)", supplies="Doors, stairs and windows")
+    supplier("Hodder Co-op", supplies="")
+    shown = names(page(client, "q=" + q.replace("%", "%25").replace("&", "%26")))
+    assert [unescape(name) for name in shown] == expected
 
 
 # Filters ----------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 import django.db.models.functions.text
 from django.db import migrations, models
 
-# The supplier search's words on PostgreSQL: a trigram index of `words` (the name and
-# description upper-cased in one) answers both its LIKE and its regular expression. The
+# The supplier search's words (suppliers.word_starts): `words`, the name and description
+# upper-cased in one, each mark a space (models.MARKS), kept by the database. On
+# PostgreSQL a trigram index of it answers the search's LIKE (approved pledges only). The
 # description's own trigram index, and its statistics (migration 0021), served the test
 # of UPPER(supplies) that this replaces; the GiST index of points served a walk of the
 # signatories nearest first, which the search no longer makes (suppliers.Nearest reads
@@ -53,8 +54,84 @@ class Migration(migrations.Migration):
             name="words",
             field=models.GeneratedField(
                 db_persist=True,
-                expression=django.db.models.functions.text.Upper(
-                    django.db.models.functions.text.Concat("name", models.Value(" "), "supplies")
+                expression=django.db.models.functions.text.Replace(
+                    django.db.models.functions.text.Replace(
+                        django.db.models.functions.text.Replace(
+                            django.db.models.functions.text.Replace(
+                                django.db.models.functions.text.Replace(
+                                    django.db.models.functions.text.Replace(
+                                        django.db.models.functions.text.Replace(
+                                            django.db.models.functions.text.Replace(
+                                                django.db.models.functions.text.Replace(
+                                                    django.db.models.functions.text.Replace(
+                                                        django.db.models.functions.text.Replace(
+                                                            django.db.models.functions.text.Replace(
+                                                                django.db.models.functions.text.Replace(
+                                                                    django.db.models.functions.text.Replace(
+                                                                        django.db.models.functions.text.Replace(
+                                                                            django.db.models.functions.text.Replace(
+                                                                                django.db.models.functions.text.Upper(
+                                                                                    django.db.models.functions.text.Concat(
+                                                                                        models.Value(
+                                                                                            " "
+                                                                                        ),
+                                                                                        "name",
+                                                                                        models.Value(
+                                                                                            " "
+                                                                                        ),
+                                                                                        "supplies",
+                                                                                        models.Value(
+                                                                                            " "
+                                                                                        ),
+                                                                                    )
+                                                                                ),
+                                                                                models.Value("-"),
+                                                                                models.Value(" "),
+                                                                            ),
+                                                                            models.Value("–"),
+                                                                            models.Value(" "),
+                                                                        ),
+                                                                        models.Value("&"),
+                                                                        models.Value(" "),
+                                                                    ),
+                                                                    models.Value("/"),
+                                                                    models.Value(" "),
+                                                                ),
+                                                                models.Value("("),
+                                                                models.Value(" "),
+                                                            ),
+                                                            models.Value(")"),
+                                                            models.Value(" "),
+                                                        ),
+                                                        models.Value(","),
+                                                        models.Value(" "),
+                                                    ),
+                                                    models.Value("."),
+                                                    models.Value(" "),
+                                                ),
+                                                models.Value("'"),
+                                                models.Value(" "),
+                                            ),
+                                            models.Value("’"),
+                                            models.Value(" "),
+                                        ),
+                                        models.Value('"'),
+                                        models.Value(" "),
+                                    ),
+                                    models.Value("+"),
+                                    models.Value(" "),
+                                ),
+                                models.Value(":"),
+                                models.Value(" "),
+                            ),
+                            models.Value(";"),
+                            models.Value(" "),
+                        ),
+                        models.Value("!"),
+                        models.Value(" "),
+                    ),
+                    models.Value("?"),
+                    models.Value(" "),
                 ),
                 output_field=models.TextField(),
             ),
