@@ -281,10 +281,10 @@ class PledgeQuerySet(models.QuerySet):
 
 
 # The marks that part words, as a space does: a word of a name starts after a space
-# or one of these ("Smith & Sons (Catering)", "Co-op"). Each is a built-in replace() in
-# both databases, so that either can keep the column; SQLite's parser takes no more of
-# them nested.
-MARKS = "-–&/(),.'’\"+:;!?"
+# or one of these ("Smith & Sons (Catering)", "Co-op", "“Bespoke” Joinery"). Each is a
+# built-in replace() in both databases, so that either can keep the column; SQLite's
+# parser takes no more of them nested.
+MARKS = "-–—&/(),.'’‘\"“”+:;!?[]…*"
 
 
 def spaced(text):
@@ -305,10 +305,6 @@ class CodeField(models.CharField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.validators[:] = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
-
-
-# `name__upper__regex`: a search on text as its trigram index holds it (pledges.forms).
-models.CharField.register_lookup(Upper)
 
 
 class CodesField(models.JSONField):
@@ -441,11 +437,15 @@ class Pledge(models.Model):
         blank=True,
         validators=[validators.no_control_characters],
     )
-    # The name and description in one, upper-cased, each mark a space, and a space
-    # either side, for the supplier search's words (suppliers.word_starts): kept by the
-    # database, whichever path saves them.
+    # The name and description in one, upper-cased, each mark a space and a space before
+    # each, for the supplier search's words (suppliers.word_starts): kept by the database,
+    # whichever path saves them. A line apart, which no search word holds, so that none
+    # spans the two. In pairs of pairs: SQLite's parser takes only so much nesting, and
+    # Concat nests each part it is given inside the next.
     words = models.GeneratedField(
-        expression=spaced(Upper(Concat(Value(" "), "name", Value(" "), "supplies", Value(" ")))),
+        expression=spaced(
+            Upper(Concat(Concat(Value(" "), "name"), Concat(Value(" \n "), "supplies")))
+        ),
         output_field=models.TextField(),
         db_persist=True,
     )
@@ -573,8 +573,7 @@ class Pledge(models.Model):
                 )
                 for field in COMMITMENT_FIELDS
             ],
-            # The supplier search's bounding box, on SQLite; PostgreSQL finds the nearest
-            # through a GiST index of the same points instead (migration 0019).
+            # The supplier search's bounding box, and the signatories of a place.
             models.Index(fields=["easting", "northing"], condition=PUBLIC, name="pledge_pub_grid"),
         ]
 

@@ -52,8 +52,8 @@ UNKNOWN_POSTCODE = "We cannot find {postcode}. Check the postcode, or search wit
 class Distance(Func):
     """Metres from the signatory's place to a point on the National Grid.
 
-    PostgreSQL's `<->` between points, written as the GiST index has it (migration
-    0019), so that ordering by it walks the index nearest first.
+    On PostgreSQL `<->` between points, a hypotenuse as Python's math.hypot is (Nearest
+    compares the two); elsewhere the square root of the sum of squares.
     """
 
     output_field = FloatField()
@@ -203,7 +203,16 @@ class Nearest:
             if len(gathered) < top and 2 * share * sum(p[3] for p in near) < needed:
                 return as_near(sorted(self.gather(Within(*self.here, bound))), top)
             wanted = needed * 1.2
-        return as_near(sorted(gathered), top)
+        ranked = as_near(sorted(gathered), top)
+        if len(ranked) < top or self.missed(gathered, ranked[-1][0]):
+            # A place since listed, which the cached list does not have yet.
+            return as_near(sorted(self.gather(Within(*self.here, bound))), top)
+        return ranked
+
+    def missed(self, gathered, last):
+        """Whether any match found as near as `last` is not among those `gathered`."""
+        have = {pk for _, pk in gathered}
+        return any(pk not in have for distance, pk in self.found if distance <= last)
 
     def places(self, bound):
         """(distance, easting, northing, count) of the places of signatories within
@@ -295,36 +304,45 @@ def miles(metres):
 
 def category_matches(word):
     """Signatories with this word in their name or description, or in a category they
-    supply: "catering" finds the caterers who never wrote the word.
+    supply: "catering" finds the caterers who never wrote the word. None for a word with
+    nothing to look for.
+
+    The word is read as the column is kept (each mark a space: "(bakery)" and "bakery."
+    are "bakery"), with its other spelling and its singular ("electricians" finds the
+    category of electricians as "electrician" does). A form of a letter or less is left
+    out, as a lone letter is left out of a search (forms.search_words): "J." would find
+    nearly everyone.
 
     The categories are tested first: PostgreSQL tests each row the indexes find in the
     order written, and stops at the first that holds (a lookup in a short list, before
     any test of the text).
     """
-    if codes := categories_of(word.lower()):
-        return Q(categories__includes=list(codes)) | word_starts(word)
-    return word_starts(word)
+    plain = " ".join(spaced(word.lower()).split())
+    forms = {form for form in spellings(plain) if len(form.replace(" ", "")) > 1}
+    if not forms:
+        return None
+    codes = sorted({code for form in forms for code in categories_of(form)})
+    text = word_starts(forms)
+    return Q(categories__includes=codes) | text if codes else text
 
 
-def word_starts(word):
-    """Signatories with a word of their name or description starting with this word, its
-    other spelling or its singular: "it" finds "IT support", not "Limited".
+def word_starts(forms):
+    """Signatories with a word of their name or description starting with one of these
+    forms of a word (lower-case, each mark a space): "it" finds "IT support", not
+    "Limited".
 
     Tested on `Pledge.words`, which the database keeps: the two upper-cased in one, each
     mark a space (models.MARKS), so that a word starts after a space, and one plain LIKE
     finds it. Each word had been two regular expressions, of UPPER(name) and
-    UPPER(supplies), 3.5 microseconds a row, to this LIKE's 0.3; and PostgreSQL estimates
+    UPPER(supplies), 3.5 microseconds a row, to this LIKE's 0.2; and PostgreSQL estimates
     a LIKE from the column's statistics, where it had guessed. A form that another begins
     needs no test of its own: whatever has a word starting "builders" has one starting
     "builder".
     """
-    forms = {" ".join(spaced(form.upper()).split()) for form in spellings(word)}
-    forms.discard("")  # a word of marks alone: nothing starts with it
+    upper = {form.upper() for form in forms}
     needed = [
-        form for form in sorted(forms) if not any(form.startswith(o) for o in forms if o != form)
+        form for form in sorted(upper) if not any(form.startswith(o) for o in upper if o != form)
     ]
-    if not needed:
-        return Q(pk__in=[])
     return Q(*[Q(words__contains=f" {form}") for form in needed], _connector=Q.OR)
 
 
@@ -484,7 +502,8 @@ class SupplierSearch(QueryStringForm):
         in no order. Public fields only."""
         pledges = pledges.for_public_display()
         for word in search_words(self.value("q")):
-            pledges = pledges.filter(category_matches(word))
+            if (test := category_matches(word)) is not None:
+                pledges = pledges.filter(test)
         if category := self.fixed or self.value("category"):
             pledges = pledges.filter(categories__includes=[category])
         if district := self.value("district"):

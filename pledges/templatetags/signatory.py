@@ -180,7 +180,9 @@ def supplier_cards(results):
 def category_items(current):
     """The supplier search's "Browse by category" links, each an <li>, `current` (a
     category, or None) marked as the page's own. Drawn once for each category, as they
-    change only with the code: a round trip to the shared cache for them cost more."""
+    change only with the code: a round trip to the shared cache for them cost more. (Kept
+    with the addresses of the first request: the site is served at the root, not under a
+    prefix that could differ between requests.)"""
     items = []
     for category in cpv.CATEGORIES:
         mark = ' aria-current="page"' if category == current else ""

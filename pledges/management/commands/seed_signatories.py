@@ -177,6 +177,8 @@ def located_postcodes(rng):
         codes = list(rows.values_list("code", flat=True))
         for code in rng.sample(codes, min(len(codes), PLACES_PER_DISTRICT)):
             place = postcodes.find(code)
+            if place is None:  # in the directory, but not of a shape anyone could sign with
+                continue
             sector = place.postcode[:-2]
             if sector not in centres:
                 centres[sector] = postcodes.centre(place)
