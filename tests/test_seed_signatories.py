@@ -79,6 +79,17 @@ def test_demo_histories_tell_the_same_story_as_the_dates(client):
             assert report.submitted_at >= pledge.submitted_at
 
 
+def test_a_directory_postcode_no_one_could_sign_with_is_passed_over(postcodes):
+    # The full directory keeps terminated postcodes of shapes no longer valid ("W1M 0AA",
+    # in Westminster, where a few demo signatories are placed).
+    from backing_lancashire.models import Postcode
+
+    Postcode.objects.create(code="W1M0AA", council="E09000033", easting=528000, northing=181000)
+    call_command("seed_signatories", 50, verbosity=0)
+    assert Pledge.objects.public().count() == 50
+    assert not Pledge.objects.filter(postcode="W1M 0AA").exists()
+
+
 def test_with_the_postcode_directory_each_is_somewhere_in_its_district(client, postcodes):
     from backing_lancashire import postcodes as directory
 
