@@ -145,8 +145,9 @@ class Nearest:
     match or one in a hundred.
 
     Ordered by distance, name and id, PostgreSQL would instead sort every match in the
-    circle (all 97,308 within 50 miles: 250 ms), and walking its GiST index nearest first
-    read every signatory on the way twice over, to be sure of the last one's ties.
+    circle (all 97,308 within 50 miles: 250 ms). A walk of a GiST index of the points,
+    nearest first, which this had made before, read every signatory on the way, and again
+    to be sure of the last one's ties.
     """
 
     # Two distances as near as this are the same: Python's and the database's square
