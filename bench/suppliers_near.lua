@@ -58,22 +58,8 @@ local filters = {
   "accredited=1",
 }
 local pages = {1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 10, 20, 50}
-counter = 0
-thread_id = 0
-local threads = 0
 
--- Each thread its own sequence (and its own addresses), not the same one twice.
-setup = function(thread)
-  threads = threads + 1
-  thread:set("thread_id", threads)
-end
-
-init = function(args)
-  started = os.time()
-  math.randomseed(started * 100 + thread_id)
-end
-
-local function pick(list) return list[math.random(#list)] end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "visits.lua")
 
 request = function()
   counter = counter + 1
