@@ -20,12 +20,7 @@ from django.utils.text import capfirst
 from backing_lancashire import postcodes
 from backing_lancashire.freshness import remembered
 from pledges import categories as cpv
-from pledges.forms import (
-    QueryStringForm,
-    RememberedSelect,
-    search_words,
-    spellings,
-)
+from pledges.forms import QueryStringForm, RememberedSelect, search_words, spellings
 from pledges.models import (
     SELLS_TO,
     SME,
@@ -160,25 +155,20 @@ class Nearest:
         self.metres = metres
         self.limit = limit
 
-    def gather(self, within):
-        """(distance, pk) of the matches `within` (a Q), in no order."""
+    def gather(self, within, count=None):
+        """(distance, pk) of the matches `within` (a Q), up to `count`, in no order."""
         pairs = (
             self.matches.filter(within)
             .annotate(distance=Distance(*self.here))
             .values_list("distance", "pk")
             .order_by()
         )
-        return self._fetch(pairs)
+        return self._fetch(pairs if count is None else pairs[:count])
 
     @cached_property
     def found(self):
         """Up to one more than `limit` of the matches, in no order."""
-        return self._fetch(
-            self.matches.filter(Within(*self.here, self.metres))
-            .annotate(distance=Distance(*self.here))
-            .values_list("distance", "pk")
-            .order_by()[: self.limit + 1]
-        )
+        return self.gather(Within(*self.here, self.metres), self.limit + 1)
 
     def count(self):
         return len(self.found)
@@ -190,7 +180,7 @@ class Nearest:
             return as_near(sorted(self.found), top)
         # The `top` nearest are no further than the `top`th nearest of those found.
         bound = sorted(self.found)[top - 1][0] + self.SAME
-        near = self.places(bound)
+        near = self.nearest_places(bound)
         gathered, read, wanted = [], 0, top
         while len(gathered) < top and near:
             batch, near = self.first(near, wanted)
@@ -202,11 +192,12 @@ class Nearest:
             # the matches within the bound (twice over, as those indexes read rows that
             # other filters turn away) rather than every signatory at the next places.
             if len(gathered) < top and 2 * share * sum(p[3] for p in near) < needed:
-                return as_near(sorted(self.gather(Within(*self.here, bound))), top)
+                break
             wanted = needed * 1.2
         ranked = as_near(sorted(gathered), top)
+        # Short of the page (it is read another way), or a match at a place since listed,
+        # which the cached list does not have yet: every match within the bound.
         if len(ranked) < top or self.missed(gathered, ranked[-1][0]):
-            # A place since listed, which the cached list does not have yet.
             return as_near(sorted(self.gather(Within(*self.here, bound))), top)
         return ranked
 
@@ -215,7 +206,7 @@ class Nearest:
         have = {pk for _, pk in gathered}
         return any(pk not in have for distance, pk in self.found if distance <= last)
 
-    def places(self, bound):
+    def nearest_places(self, bound):
         """(distance, easting, northing, count) of the places of signatories within
         `bound`, nearest first."""
         x, y = self.here
